@@ -1,0 +1,55 @@
+// Linear memory. A 32-bit memory reserves its whole addressable range
+// (4 GiB of addresses + a 4 GiB offset + guard) up front as inaccessible
+// virtual memory, and only the current size is readable/writable. Any
+// address `base + u32 addr + u32 offset` therefore lands inside the
+// reservation, so compiled code and the interpreter skip bounds checks and an
+// out-of-bounds access faults into the guard region, where the signal
+// handler (runtime/signals.h) turns it into a trap. The base never moves on
+// grow, so code may cache it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "common/types.h"
+
+namespace wharf {
+
+class LinearMemory {
+ public:
+  // Bytes of address space reserved for every 32-bit memory: addr + offset
+  // (each < 2^32) + the widest access (16 bytes), rounded up.
+  static constexpr uint64_t kReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
+
+  static std::optional<LinearMemory*> create(const MemoryType& type);  // nullptr-free: nullopt on failure
+  ~LinearMemory();
+  LinearMemory(const LinearMemory&) = delete;
+  LinearMemory& operator=(const LinearMemory&) = delete;
+
+  uint8_t* base() const { return base_; }
+  uint64_t sizeBytes() const { return sizeBytes_; }
+  uint64_t sizePages() const { return sizeBytes_ / kPageSize; }
+  const MemoryType& type() const { return type_; }
+  // The largest size in pages this memory may reach (its max, the index-type
+  // limit, and the embedder's resource limit).
+  uint64_t maxPages() const { return maxPages_; }
+  void setLimitPages(uint64_t pages) { maxPages_ = pages < maxPages_ ? pages : maxPages_; }
+
+  // Grows by `delta` pages; returns the old size in pages or -1 on failure.
+  int64_t grow(uint64_t delta);
+
+  // Bounds-checked access for host code and bulk operations.
+  bool inBounds(uint64_t addr, uint64_t len) const {
+    return addr <= sizeBytes_ && len <= sizeBytes_ - addr;
+  }
+
+ private:
+  LinearMemory() = default;
+  uint8_t* base_ = nullptr;
+  uint64_t sizeBytes_ = 0;
+  uint64_t reserved_ = 0;
+  uint64_t maxPages_ = 0;
+  MemoryType type_;
+};
+
+}  // namespace wharf

@@ -1,0 +1,39 @@
+// Traps are values: a kind (shared by every execution tier) plus, for host
+// errors, a message. The texts are the spec testsuite's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace wharf {
+
+enum class TrapKind : uint8_t {
+  None,
+  Unreachable,
+  IntegerDivideByZero,
+  IntegerOverflow,
+  InvalidConversion,
+  OutOfBoundsMemory,
+  OutOfBoundsTable,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectCallTypeMismatch,
+  CallStackExhausted,
+  NullReference,
+  OutOfFuel,
+  Interrupted,  // wall-clock timeout
+  Exit,         // the guest asked to exit (WASI proc_exit); not an error
+  Host,         // a host function failed; see Trap::message
+};
+
+const char* trapMessage(TrapKind kind);
+
+struct Trap {
+  TrapKind kind = TrapKind::None;
+  std::string message;  // host errors; otherwise empty and trapMessage(kind) applies
+  int32_t exitCode = 0;  // TrapKind::Exit
+
+  std::string describe() const { return message.empty() ? trapMessage(kind) : message; }
+};
+
+}  // namespace wharf
