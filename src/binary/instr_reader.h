@@ -37,11 +37,13 @@ struct Instr {
   int64_t i64 = 0;
   uint32_t f32bits = 0;
   uint64_t f64bits = 0;
-  V128 v128;            // v128.const value, or i8x16.shuffle lane indices
+  V128 v128;  // v128.const value, or i8x16.shuffle lane indices
   uint8_t lane = 0;
   BlockType block;
   MemArg mem;
-  ValType type;         // ref.null heap type as a ref type; select_t result type
+  ValType type;  // ref.null heap type as a ref type; select_t result type (the first one)
+  // select_t: `index` holds how many result types were listed (2.0 requires
+  // exactly one; the validator reports other counts).
   // br_table: targets then the default, valid until the next call of next().
   std::span<const uint32_t> brTargets;  // excluding the default
   uint32_t brDefault = 0;
@@ -60,6 +62,7 @@ class InstrReader {
   // Decodes the next instruction. Errors use the spec testsuite's wording:
   // "unexpected end", "illegal opcode", "integer representation too long",
   // "integer too large", "malformed reference type", "zero byte expected", ...
+  // Running past `end` is "unexpected end of section or function".
   Expected<Instr> next();
 
  private:

@@ -1,0 +1,141 @@
+#include "binary/instr_reader.h"
+
+#include "binary/byte_reader.h"
+
+namespace wharf {
+namespace {
+
+// Opcode lookup for the single-byte space, built once from opcodes.def so the
+// hot path is one table load. -1: illegal; -2: a prefix byte (0xFC / 0xFD).
+struct SingleByteTable {
+  int16_t op[256];
+  constexpr SingleByteTable() : op{} {
+    for (auto& v : op) v = -1;
+    for (uint16_t i = 0; i < kNumOpcodes; ++i)
+      if (kOpInfo[i].prefix == 0) op[kOpInfo[i].code] = int16_t(i);
+    op[0xFC] = -2;
+    op[0xFD] = -2;
+  }
+};
+constexpr SingleByteTable kSingleByte;
+
+bool zeroByte(ByteReader& r) {
+  uint32_t at = r.pos();
+  uint8_t b;
+  if (!r.u8(b)) return false;
+  if (b != 0) return r.fail("zero byte expected", at);
+  return true;
+}
+
+bool memArg(ByteReader& r, MemArg& m) {
+  uint32_t at = r.pos();
+  uint32_t flags;
+  if (!r.varU32(flags)) return false;
+  // Alignment is a log2 exponent below 32. Bit 6 would introduce a memory
+  // index (multi-memory), which is not part of 2.0, so it is malformed too.
+  if (flags >= 32) return r.fail("malformed memop flags", at);
+  m.alignLog2 = flags;
+  m.memory = 0;
+  uint32_t offset;
+  if (!r.varU32(offset)) return false;
+  m.offset = offset;
+  return true;
+}
+
+bool blockType(ByteReader& r, BlockType& bt) {
+  uint8_t b;
+  if (!r.peek(b)) return r.failEnd();
+  if (b == 0x40) {
+    r.setPos(r.pos() + 1);
+    bt.kind = BlockType::Empty;
+    return true;
+  }
+  if ((b & 0xC0) == 0x40) {  // a one-byte negative s33: a value type
+    bt.kind = BlockType::Value;
+    return r.valType(bt.type);
+  }
+  int64_t idx;
+  if (!r.varS33(idx)) return false;
+  bt.kind = BlockType::TypeIndex;
+  // A negative multi-byte s33 names no type; keep it decodable and let the
+  // validator report it as an unknown type.
+  bt.index = idx < 0 ? UINT32_MAX : uint32_t(idx);
+  return true;
+}
+
+}  // namespace
+
+Expected<Instr> InstrReader::next() {
+  ByteReader r(bytes_.data(), pos_, end_);
+  Instr in;
+  in.offset = pos_;
+  uint8_t b;
+  if (!r.u8(b)) return r.error();
+  int16_t code = kSingleByte.op[b];
+  if (code >= 0) [[likely]] {
+    in.op = Opcode(code);
+  } else if (code == -2) {
+    uint32_t sub;
+    if (!r.varU32(sub)) return r.error();
+    auto op = lookupOpcode(b, sub);
+    if (!op) return makeError("illegal opcode", in.offset);
+    in.op = *op;
+  } else {
+    return makeError("illegal opcode", in.offset);
+  }
+
+  bool ok = true;
+  switch (opInfo(in.op).imm) {
+    case ImmKind::None: break;
+    case ImmKind::BlockType: ok = blockType(r, in.block); break;
+    case ImmKind::Label:
+    case ImmKind::Func:
+    case ImmKind::Local:
+    case ImmKind::Global:
+    case ImmKind::Table:
+    case ImmKind::Data:
+    case ImmKind::Elem: ok = r.varU32(in.index); break;
+    case ImmKind::BrTable: {
+      uint32_t n;
+      if (!r.length(n)) return r.error();
+      if (brScratch_.size() < n) brScratch_.resize(n);
+      for (uint32_t i = 0; i < n; ++i)
+        if (!r.varU32(brScratch_[i])) return r.error();
+      ok = r.varU32(in.brDefault);
+      in.brTargets = std::span<const uint32_t>(brScratch_.data(), n);
+      break;
+    }
+    case ImmKind::CallIndirect: ok = r.varU32(in.index) && r.varU32(in.index2); break;
+    case ImmKind::MemArg: ok = memArg(r, in.mem); break;
+    case ImmKind::Memory: ok = zeroByte(r); break;
+    case ImmKind::I32: ok = r.varS32(in.i32); break;
+    case ImmKind::I64: ok = r.varS64(in.i64); break;
+    case ImmKind::F32: ok = r.fixed32(in.f32bits); break;
+    case ImmKind::F64: ok = r.fixed64(in.f64bits); break;
+    case ImmKind::V128:
+    case ImmKind::Shuffle: ok = r.bytes(in.v128.bytes.data(), 16); break;
+    case ImmKind::Lane: ok = r.u8(in.lane); break;
+    case ImmKind::MemArgLane: ok = memArg(r, in.mem) && r.u8(in.lane); break;
+    case ImmKind::HeapType: ok = r.refType(in.type); break;
+    case ImmKind::SelectT: {
+      uint32_t n;
+      if (!r.length(n)) return r.error();
+      in.index = n;
+      for (uint32_t i = 0; i < n; ++i) {
+        ValType t;
+        if (!r.valType(t)) return r.error();
+        if (i == 0) in.type = t;
+      }
+      break;
+    }
+    case ImmKind::MemoryInit: ok = r.varU32(in.index) && zeroByte(r); break;
+    case ImmKind::MemoryCopy: ok = zeroByte(r) && zeroByte(r); break;
+    case ImmKind::TableInit: ok = r.varU32(in.index) && r.varU32(in.index2); break;
+    case ImmKind::TableCopy: ok = r.varU32(in.index) && r.varU32(in.index2); break;
+  }
+  if (!ok) return r.error();
+  pos_ = r.pos();
+  return in;
+}
+
+}  // namespace wharf
