@@ -1,0 +1,29 @@
+// Decodes a WebAssembly 2.0 binary into a Module. Everything the binary
+// format defines as malformed is rejected here, including the structure of
+// every function body and constant expression (read with InstrReader);
+// typing rules are left to the validator. Error messages use the spec
+// testsuite's wording and carry the absolute byte offset.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "binary/module.h"
+#include "common/expected.h"
+
+namespace wharf {
+
+// Implementation limit on a function's locals (parameters included), as in
+// the JS API's limits; beyond it a module is rejected with "too many locals".
+// The spec's own bound is 2^32 - 1 declared locals.
+inline constexpr uint32_t kMaxFunctionLocals = 50000;
+
+// The returned Module owns `bytes`.
+Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes);
+
+// True if [data, data + size) is well-formed UTF-8 (no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool isValidUtf8(const uint8_t* data, size_t size);
+
+}  // namespace wharf
