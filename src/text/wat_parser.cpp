@@ -159,28 +159,6 @@ constexpr const char* kSpaceDupName[kNumSpaces] = {"type",   "func", "table", "m
 
 bool isIndexToken(const Token& t) { return t.kind == TokenKind::Nat || t.kind == TokenKind::Id; }
 
-// A few bytes kept aside while a folded instruction's operands are parsed.
-class PendingBytes {
- public:
-  void assign(const uint8_t* p, size_t n) {
-    n_ = n;
-    if (n <= sizeof(inline_)) {
-      std::memcpy(inline_, p, n);
-    } else {
-      heap_.assign(p, p + n);
-    }
-  }
-  void appendTo(Bytes& out) const {
-    const uint8_t* p = n_ <= sizeof(inline_) ? inline_ : heap_.data();
-    out.insert(out.end(), p, p + n_);
-  }
-
- private:
-  uint8_t inline_[40];
-  size_t n_ = 0;
-  std::vector<uint8_t> heap_;
-};
-
 struct TypeUse {
   bool hasIndex = false;
   uint32_t index = 0;
@@ -610,23 +588,6 @@ class ModuleParser : public TokenCursor {
   // ---------------------------------------------------------------------
   // Instructions.
 
-  // Flat or folded instructions up to `)`, end of input, or a flat `end`/`else`.
-  Expected<void> parseInstrs(Bytes& out) {
-    for (;;) {
-      const Token& t = peek();
-      if (t.kind == TokenKind::LParen) {
-        WHARF_CHECK(parseFolded(out));
-      } else if (t.kind == TokenKind::Keyword) {
-        if (t.text == "end" || t.text == "else") return {};
-        WHARF_CHECK(parsePlain(out));
-      } else if (t.kind == TokenKind::RParen || t.kind == TokenKind::Eof) {
-        return {};
-      } else {
-        return unexpected(t);
-      }
-    }
-  }
-
   Expected<Opcode> parseOpcode() {
     const Token& t = peek();
     if (t.kind == TokenKind::Keyword) {
@@ -670,42 +631,102 @@ class ModuleParser : public TokenCursor {
     return {};
   }
 
-  // block/loop/if after the opcode: label, block type; pushes the label.
-  Expected<std::string_view> parseBlockHeader(Bytes& out, Opcode op) {
-    std::string_view label = parseLabelDef();
-    emitOp(out, op);
-    WHARF_CHECK(parseBlockType(out));
-    return label;
+  // Instruction sequences are parsed by an explicit state machine rather than
+  // by recursion, so arbitrarily deep nesting (flat or folded) cannot
+  // exhaust the native stack. Each open construct is a Frame.
+  struct Frame {
+    enum Kind : uint8_t {
+      FlatBlock,     // `block`/`loop` ... `end`
+      FlatIf,        // `if` ... (`else` ...)? `end`
+      FoldedBlock,   // `(block ...)` / `(loop ...)`: instructions up to `)`
+      FoldedPlain,   // `(op imm* ...)`: folded operands up to `)`; the op is in pending_
+      FoldedIfCond,  // `(if bt ...)`: condition operands up to `(then`; the if header is in pending_
+      FoldedIfThen,  // inside `(then ...)`
+      FoldedIfElse,  // inside `(else ...)`
+      FoldedIfDone,  // after `(then ...)` / `(else ...)`: expects the `)` of the if
+    };
+    Kind kind;
+    bool sawElse = false;
+    std::string_view label;
+    size_t pendingBegin = 0;  // this frame's bytes are pending_[pendingBegin, ...)
+    size_t elseMark = 0;      // output size right after an `else` opcode
+  };
+
+  void pushLabel(std::string_view label) { labels_.push_back(label); }
+
+  // Closes a block construct: drops an empty else branch (as wabt and the
+  // reference interpreter do), emits `end` and pops the label.
+  void closeBlock(Bytes& out, const Frame& f) {
+    if (f.sawElse && out.size() == f.elseMark) out.pop_back();
+    out.push_back(0x0B);
+    labels_.pop_back();
   }
 
-  Expected<void> parsePlain(Bytes& out) {
+  void beginElse(Bytes& out, Frame& f) {
+    out.push_back(0x05);
+    f.sawElse = true;
+    f.elseMark = out.size();
+  }
+
+  // After '(' : the opcode and its immediates, opening a frame when operands
+  // or a body follow.
+  Expected<void> startFolded(Bytes& out) {
+    WHARF_CHECK(expectLParen());
     const Token& opTok = peek();
     WHARF_TRY(op, parseOpcode());
     switch (op) {
       case Opcode::Block:
       case Opcode::Loop: {
-        WHARF_TRY(label, parseBlockHeader(out, op));
-        labels_.push_back(label);
-        WHARF_CHECK(parseInstrs(out));
-        WHARF_CHECK(expectKeyword("end"));
-        WHARF_CHECK(checkEndLabel(label));
-        labels_.pop_back();
-        out.push_back(0x0B);
+        std::string_view label = parseLabelDef();
+        emitOp(out, op);
+        WHARF_CHECK(parseBlockType(out));
+        frames_.push_back({Frame::FoldedBlock});
+        pushLabel(label);
         return {};
       }
       case Opcode::If: {
-        WHARF_TRY(label, parseBlockHeader(out, op));
-        labels_.push_back(label);
-        WHARF_CHECK(parseInstrs(out));
-        if (isKeyword(peek(), "else")) {
+        Frame f{Frame::FoldedIfCond};
+        f.label = parseLabelDef();
+        f.pendingBegin = pending_.size();
+        emitOp(pending_, op);
+        WHARF_CHECK(parseBlockType(pending_));
+        frames_.push_back(f);
+        return {};
+      }
+      case Opcode::Else:
+      case Opcode::End: return unexpected(opTok);
+      default: {
+        const size_t mark = out.size();
+        WHARF_CHECK(parseImmediates(out, op));
+        if (atRParen()) {
           next();
-          WHARF_CHECK(checkEndLabel(label));
-          WHARF_CHECK(parseElseBody(out));
+          return {};
         }
-        WHARF_CHECK(expectKeyword("end"));
-        WHARF_CHECK(checkEndLabel(label));
-        labels_.pop_back();
-        out.push_back(0x0B);
+        // Operands come first in the binary: set the instruction aside.
+        Frame f{Frame::FoldedPlain};
+        f.pendingBegin = pending_.size();
+        pending_.insert(pending_.end(), out.begin() + mark, out.end());
+        out.resize(mark);
+        frames_.push_back(f);
+        return {};
+      }
+    }
+  }
+
+  // A plain (flat) instruction at the cursor.
+  Expected<void> startPlain(Bytes& out) {
+    const Token& opTok = peek();
+    WHARF_TRY(op, parseOpcode());
+    switch (op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: {
+        Frame f{op == Opcode::If ? Frame::FlatIf : Frame::FlatBlock};
+        f.label = parseLabelDef();
+        emitOp(out, op);
+        WHARF_CHECK(parseBlockType(out));
+        frames_.push_back(f);
+        pushLabel(f.label);
         return {};
       }
       case Opcode::Else:
@@ -714,76 +735,113 @@ class ModuleParser : public TokenCursor {
     }
   }
 
-  // An empty else branch is omitted from the binary, as wabt and the
-  // reference interpreter do.
-  Expected<void> parseElseBody(Bytes& out) {
-    out.push_back(0x05);
-    const size_t mark = out.size();
-    WHARF_CHECK(parseInstrs(out));
-    if (out.size() == mark) out.pop_back();
-    return {};
-  }
-
-  Expected<void> parseFolded(Bytes& out) {
-    WHARF_CHECK(expectLParen());
-    const Token& opTok = peek();
-    WHARF_TRY(op, parseOpcode());
-    switch (op) {
-      case Opcode::Block:
-      case Opcode::Loop: {
-        WHARF_TRY(label, parseBlockHeader(out, op));
-        labels_.push_back(label);
-        WHARF_CHECK(parseInstrs(out));
-        WHARF_CHECK(expectRParen());
-        labels_.pop_back();
-        out.push_back(0x0B);
-        return {};
-      }
-      case Opcode::If: {
-        std::string_view label = parseLabelDef();
-        Bytes header;
-        emitOp(header, op);
-        WHARF_CHECK(parseBlockType(header));
-        // The condition operands are outside the block's label scope.
-        while (peek().kind == TokenKind::LParen && !atParenKeyword("then")) WHARF_CHECK(parseFolded(out));
-        out.insert(out.end(), header.begin(), header.end());
-        labels_.push_back(label);
-        if (!atParenKeyword("then")) return unexpected(peek().kind == TokenKind::LParen ? peek(1) : peek());
-        next();
-        next();
-        WHARF_CHECK(parseInstrs(out));
-        WHARF_CHECK(expectRParen());
-        if (atParenKeyword("else")) {
-          next();
-          next();
-          WHARF_CHECK(parseElseBody(out));
-          WHARF_CHECK(expectRParen());
-        }
-        WHARF_CHECK(expectRParen());
-        labels_.pop_back();
-        out.push_back(0x0B);
-        return {};
-      }
-      case Opcode::Else:
-      case Opcode::End: return unexpected(opTok);
-      default: {
-        size_t mark = out.size();
-        WHARF_CHECK(parseImmediates(out, op));
-        if (atRParen()) {
-          next();
+  // Parses instructions into `out`. With `single`, exactly one folded
+  // instruction; otherwise a sequence ending before `)`, end of input, or an
+  // `end`/`else` that belongs to the caller.
+  Expected<void> parseInstrSeq(Bytes& out, bool single) {
+    const size_t base = frames_.size();
+    if (single) {
+      WHARF_CHECK(startFolded(out));
+      if (frames_.size() == base) return {};
+    }
+    for (;;) {
+      const Token& t = peek();
+      if (frames_.size() == base) {
+        if (single) return {};
+        if (t.kind == TokenKind::LParen) {
+          WHARF_CHECK(startFolded(out));
+        } else if (t.kind == TokenKind::Keyword) {
+          if (t.text == "end" || t.text == "else") return {};
+          WHARF_CHECK(startPlain(out));
+        } else if (t.kind == TokenKind::RParen || t.kind == TokenKind::Eof) {
           return {};
+        } else {
+          return unexpected(t);
         }
-        // Operands come first in the binary: set the instruction aside.
-        PendingBytes pending;
-        pending.assign(out.data() + mark, out.size() - mark);
-        out.resize(mark);
-        while (peek().kind == TokenKind::LParen) WHARF_CHECK(parseFolded(out));
-        WHARF_CHECK(expectRParen());
-        pending.appendTo(out);
-        return {};
+        continue;
       }
+      Frame& f = frames_.back();
+      switch (f.kind) {
+        case Frame::FoldedPlain:
+          if (t.kind == TokenKind::LParen) {
+            WHARF_CHECK(startFolded(out));
+          } else {
+            WHARF_CHECK(expectRParen());
+            out.insert(out.end(), pending_.begin() + f.pendingBegin, pending_.end());
+            pending_.resize(f.pendingBegin);
+            frames_.pop_back();
+          }
+          continue;
+        case Frame::FoldedIfCond:
+          if (atParenKeyword("then")) {
+            next();
+            next();
+            // The condition is outside the if; its label scope starts here.
+            out.insert(out.end(), pending_.begin() + f.pendingBegin, pending_.end());
+            pending_.resize(f.pendingBegin);
+            pushLabel(f.label);
+            f.kind = Frame::FoldedIfThen;
+          } else if (t.kind == TokenKind::LParen) {
+            WHARF_CHECK(startFolded(out));
+          } else {
+            return unexpected(t);
+          }
+          continue;
+        case Frame::FoldedIfDone: {
+          WHARF_CHECK(expectRParen());
+          Frame done = f;
+          frames_.pop_back();
+          closeBlock(out, done);
+          continue;
+        }
+        default: break;
+      }
+      // An instruction sequence inside a block construct.
+      if (t.kind == TokenKind::LParen) {
+        WHARF_CHECK(startFolded(out));
+        continue;
+      }
+      const bool flat = f.kind == Frame::FlatBlock || f.kind == Frame::FlatIf;
+      if (t.kind == TokenKind::Keyword && t.text == "end" && flat) {
+        next();
+        WHARF_CHECK(checkEndLabel(f.label));
+        Frame done = f;
+        frames_.pop_back();
+        closeBlock(out, done);
+        continue;
+      }
+      if (t.kind == TokenKind::Keyword && t.text == "else" && f.kind == Frame::FlatIf && !f.sawElse) {
+        next();
+        WHARF_CHECK(checkEndLabel(f.label));
+        beginElse(out, f);
+        continue;
+      }
+      if (t.kind == TokenKind::Keyword && t.text != "end" && t.text != "else") {
+        WHARF_CHECK(startPlain(out));
+        continue;
+      }
+      if (t.kind == TokenKind::RParen && !flat) {
+        next();
+        if (f.kind == Frame::FoldedBlock) {
+          Frame done = f;
+          frames_.pop_back();
+          closeBlock(out, done);
+        } else if (f.kind == Frame::FoldedIfThen && atParenKeyword("else")) {
+          next();
+          next();
+          beginElse(out, f);
+          f.kind = Frame::FoldedIfElse;
+        } else {
+          f.kind = Frame::FoldedIfDone;
+        }
+        continue;
+      }
+      return unexpected(t);
     }
   }
+
+  Expected<void> parseInstrs(Bytes& out) { return parseInstrSeq(out, /*single=*/false); }
+  Expected<void> parseFolded(Bytes& out) { return parseInstrSeq(out, /*single=*/true); }
 
   Expected<uint32_t> parseOptionalIndex(Space space) {
     if (!isIndexToken(peek())) return 0u;
@@ -1199,7 +1257,7 @@ class ModuleParser : public TokenCursor {
     ++funcCount_;
 
     // Locals: parameters first (their types come from the type when not inline).
-    locals_.clear();
+    resetLocals();
     labels_.clear();
     uint32_t numParams = uint32_t(tu.sig.params.size());
     if (tu.hasIndex && !hasInlineSignature(tu) && tu.index < types_.size()) {
@@ -1248,10 +1306,20 @@ class ModuleParser : public TokenCursor {
     WHARF_CHECK(parseInstrs(body_));
     WHARF_CHECK(expectRParen());
     body_.push_back(0x0B);
-    locals_.clear();
+    resetLocals();
     writeU32(codeSec_, body_.size());
     codeSec_.insert(codeSec_.end(), body_.begin(), body_.end());
     return {};
+  }
+
+  // clear() costs O(buckets): after a function with many named locals, start
+  // afresh so later small functions stay cheap.
+  void resetLocals() {
+    if (locals_.bucket_count() > 64) {
+      locals_ = {};
+    } else {
+      locals_.clear();
+    }
   }
 
   Expected<void> parseTable() {
@@ -1601,6 +1669,8 @@ class ModuleParser : public TokenCursor {
   // Per-function state.
   std::unordered_map<std::string_view, uint32_t> locals_;
   std::vector<std::string_view> labels_;
+  std::vector<Frame> frames_;
+  Bytes pending_;
   Bytes body_;
 };
 
