@@ -1688,7 +1688,6 @@ size_t matchingParen(const TokenStream& ts, size_t open) {
 }  // namespace
 
 Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t begin, size_t end) {
-  if (ts.source.size() > UINT32_MAX) return makeError("module text too large");
   ModuleParser parser(ts, begin, end);
   return parser.run();
 }
