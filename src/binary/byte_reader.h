@@ -10,6 +10,8 @@
 #include "common/expected.h"
 #include "common/types.h"
 
+#define WHARF_ALWAYS_INLINE [[gnu::always_inline]] inline
+
 namespace wharf {
 
 // The reference interpreter's wording for running off the end of the input
@@ -45,7 +47,7 @@ class ByteReader {
     b = data_[pos_];
     return true;
   }
-  bool u8(uint8_t& b) {
+  WHARF_ALWAYS_INLINE bool u8(uint8_t& b) {
     if (pos_ >= end_) [[unlikely]]
       return failEnd();
     b = data_[pos_++];
@@ -76,11 +78,11 @@ class ByteReader {
     return true;
   }
 
-  bool varU32(uint32_t& v) { return leb(readVarU32(data_, pos_, end_, v)); }
-  bool varU64(uint64_t& v) { return leb(readVarU64(data_, pos_, end_, v)); }
-  bool varS32(int32_t& v) { return leb(readVarS32(data_, pos_, end_, v)); }
-  bool varS33(int64_t& v) { return leb(readVarS33(data_, pos_, end_, v)); }
-  bool varS64(int64_t& v) { return leb(readVarS64(data_, pos_, end_, v)); }
+  WHARF_ALWAYS_INLINE bool varU32(uint32_t& v) { return leb(readVarU32(data_, pos_, end_, v)); }
+  WHARF_ALWAYS_INLINE bool varU64(uint64_t& v) { return leb(readVarU64(data_, pos_, end_, v)); }
+  WHARF_ALWAYS_INLINE bool varS32(int32_t& v) { return leb(readVarS32(data_, pos_, end_, v)); }
+  WHARF_ALWAYS_INLINE bool varS33(int64_t& v) { return leb(readVarS33(data_, pos_, end_, v)); }
+  WHARF_ALWAYS_INLINE bool varS64(int64_t& v) { return leb(readVarS64(data_, pos_, end_, v)); }
   // A 1-bit unsigned LEB (limits flags in 2.0): 0x02.. is "integer too large".
   bool varU1(bool& v) {
     uint64_t x;
@@ -135,7 +137,7 @@ class ByteReader {
   }
 
  private:
-  bool leb(LebStatus s) {
+  WHARF_ALWAYS_INLINE bool leb(LebStatus s) {
     if (s == LebStatus::Ok) [[likely]]
       return true;
     if (s == LebStatus::End) return failEnd();

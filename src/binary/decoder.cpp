@@ -533,18 +533,18 @@ bool Decoder::expr(bool inFunction) {
   InstrReader reader(std::span<const uint8_t>(m_.bytes), r_.pos(), r_.end());
   ctrl_.clear();
   enum : uint8_t { kBlock, kIf, kIfElse };
+  Instr in;
   for (;;) {
-    auto in = reader.next();
-    if (!in.ok()) [[unlikely]] {
-      instrError_ = in.takeError();
+    if (!reader.read(in)) [[unlikely]] {
+      instrError_ = reader.error();
       return false;
     }
-    switch (in->op) {
+    switch (in.op) {
       case Opcode::Block:
       case Opcode::Loop: ctrl_.push_back(kBlock); break;
       case Opcode::If: ctrl_.push_back(kIf); break;
       case Opcode::Else:
-        if (ctrl_.empty() || ctrl_.back() != kIf) return fail("END opcode expected", in->offset);
+        if (ctrl_.empty() || ctrl_.back() != kIf) return fail("END opcode expected", in.offset);
         ctrl_.back() = kIfElse;
         break;
       case Opcode::End:

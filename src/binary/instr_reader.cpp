@@ -19,7 +19,7 @@ struct SingleByteTable {
 };
 constexpr SingleByteTable kSingleByte;
 
-bool zeroByte(ByteReader& r) {
+WHARF_ALWAYS_INLINE bool zeroByte(ByteReader& r) {
   uint32_t at = r.pos();
   uint8_t b;
   if (!r.u8(b)) return false;
@@ -27,7 +27,7 @@ bool zeroByte(ByteReader& r) {
   return true;
 }
 
-bool memArg(ByteReader& r, MemArg& m) {
+WHARF_ALWAYS_INLINE bool memArg(ByteReader& r, MemArg& m) {
   uint32_t at = r.pos();
   uint32_t flags;
   if (!r.varU32(flags)) return false;
@@ -65,23 +65,27 @@ bool blockType(ByteReader& r, BlockType& bt) {
 
 }  // namespace
 
-Expected<Instr> InstrReader::next() {
+bool InstrReader::read(Instr& in) {
   ByteReader r(bytes_.data(), pos_, end_);
-  Instr in;
+  auto failed = [&] {
+    errMessage_ = r.errorMessage();
+    errOffset_ = r.errorOffset();
+    return false;
+  };
   in.offset = pos_;
   uint8_t b;
-  if (!r.u8(b)) return r.error();
+  if (!r.u8(b)) return failed();
   int16_t code = kSingleByte.op[b];
   if (code >= 0) [[likely]] {
     in.op = Opcode(code);
   } else if (code == -2) {
     uint32_t sub;
-    if (!r.varU32(sub)) return r.error();
+    if (!r.varU32(sub)) return failed();
     auto op = lookupOpcode(b, sub);
-    if (!op) return makeError("illegal opcode", in.offset);
+    if (!op) return r.fail("illegal opcode", in.offset), failed();
     in.op = *op;
   } else {
-    return makeError("illegal opcode", in.offset);
+    return r.fail("illegal opcode", in.offset), failed();
   }
 
   bool ok = true;
@@ -97,10 +101,10 @@ Expected<Instr> InstrReader::next() {
     case ImmKind::Elem: ok = r.varU32(in.index); break;
     case ImmKind::BrTable: {
       uint32_t n;
-      if (!r.length(n)) return r.error();
+      if (!r.length(n)) return failed();
       if (brScratch_.size() < n) brScratch_.resize(n);
       for (uint32_t i = 0; i < n; ++i)
-        if (!r.varU32(brScratch_[i])) return r.error();
+        if (!r.varU32(brScratch_[i])) return failed();
       ok = r.varU32(in.brDefault);
       in.brTargets = std::span<const uint32_t>(brScratch_.data(), n);
       break;
@@ -119,22 +123,34 @@ Expected<Instr> InstrReader::next() {
     case ImmKind::HeapType: ok = r.refType(in.type); break;
     case ImmKind::SelectT: {
       uint32_t n;
-      if (!r.length(n)) return r.error();
+      if (!r.length(n)) return failed();
       in.index = n;
       for (uint32_t i = 0; i < n; ++i) {
         ValType t;
-        if (!r.valType(t)) return r.error();
+        if (!r.valType(t)) return failed();
         if (i == 0) in.type = t;
       }
       break;
     }
-    case ImmKind::MemoryInit: ok = r.varU32(in.index) && zeroByte(r); break;
-    case ImmKind::MemoryCopy: ok = zeroByte(r) && zeroByte(r); break;
+    case ImmKind::MemoryInit:
+      ok = r.varU32(in.index) && zeroByte(r);
+      in.index2 = 0;
+      break;
+    case ImmKind::MemoryCopy:
+      ok = zeroByte(r) && zeroByte(r);
+      in.index = in.index2 = 0;
+      break;
     case ImmKind::TableInit: ok = r.varU32(in.index) && r.varU32(in.index2); break;
     case ImmKind::TableCopy: ok = r.varU32(in.index) && r.varU32(in.index2); break;
   }
-  if (!ok) return r.error();
+  if (!ok) return failed();
   pos_ = r.pos();
+  return true;
+}
+
+Expected<Instr> InstrReader::next() {
+  Instr in;
+  if (!read(in)) return error();
   return in;
 }
 

@@ -65,11 +65,19 @@ class InstrReader {
   // Running past `end` is "unexpected end of section or function".
   Expected<Instr> next();
 
+  // Allocation- and copy-free form of next() for hot loops: decodes into
+  // `out`, writing only the fields meaningful for the opcode's ImmKind (plus
+  // op and offset). Returns false on malformed input; error() describes it.
+  bool read(Instr& out);
+  Error error() const { return makeError(errMessage_, errOffset_); }
+
  private:
   std::span<const uint8_t> bytes_;
   uint32_t pos_;
   uint32_t end_;
   std::vector<uint32_t> brScratch_;
+  const char* errMessage_ = "";
+  uint32_t errOffset_ = 0;
 };
 
 }  // namespace wharf
