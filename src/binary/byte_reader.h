@@ -93,7 +93,10 @@ class ByteReader {
 
   // A length prefix (vector count, string or section size). Like the
   // reference interpreter, a length that exceeds the rest of the input is
-  // "length out of bounds" even before anything is read.
+  // "length out of bounds" even before anything is read. The bound counts
+  // from the start of the prefix itself, so it may exceed what follows by the
+  // prefix's length; the reads that follow catch that. (Every element of a
+  // vector takes at least a byte, so this also bounds allocations.)
   bool length(uint32_t& n) {
     uint32_t start = pos_;
     if (!varU32(n)) return false;

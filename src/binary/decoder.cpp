@@ -71,7 +71,10 @@ void reserveFor(V& v, uint32_t n, uint32_t remaining, uint32_t minBytes) {
 
 class Decoder {
  public:
-  explicit Decoder(Module& m) : m_(m), r_(m.bytes.data(), 0, uint32_t(m.bytes.size())) {}
+  explicit Decoder(Module& m)
+      : m_(m),
+        r_(m.bytes.data(), 0, uint32_t(m.bytes.size())),
+        instrReader_(std::span<const uint8_t>(m.bytes), 0, 0) {}
 
   bool decode();
   Error error() const { return instrError_ ? *instrError_ : r_.error(); }
@@ -116,6 +119,7 @@ class Decoder {
   Module& m_;
   ByteReader r_;
   std::optional<Error> instrError_;
+  InstrReader instrReader_;    // reused for every expression
   std::vector<uint8_t> ctrl_;  // scratch: open block kinds while walking an expression
   uint32_t numFuncDecls_ = 0;
   bool usesDataIndex_ = false;
@@ -479,8 +483,9 @@ bool Decoder::customSection(uint32_t start, uint32_t size) {
   CustomSection c;
   if (!name(c.name)) return false;
   uint32_t end = start + size;
-  // A name that runs past the declared size leaves a negative remainder.
-  if (r_.pos() > end) return r_.failEnd();
+  // A name that runs past the declared size leaves a negative remainder; a
+  // size may also overshoot the input by the length of its own prefix.
+  if (r_.pos() > end || end > r_.end()) return r_.failEnd();
   c.contents = ByteRange{r_.pos(), end - r_.pos()};
   r_.setPos(end);
   // The contents of custom sections are not part of well-formedness: a broken
@@ -530,7 +535,8 @@ bool Decoder::expr(bool inFunction) {
   // body: a missing `end` is then reported exactly as the reference
   // interpreter does ("END opcode expected", "unexpected end of section or
   // function", or a size mismatch by the caller).
-  InstrReader reader(std::span<const uint8_t>(m_.bytes), r_.pos(), r_.end());
+  InstrReader& reader = instrReader_;
+  reader.reset(r_.pos(), r_.end());
   ctrl_.clear();
   enum : uint8_t { kBlock, kIf, kIfElse };
   Instr in;
@@ -578,7 +584,8 @@ bool Decoder::finish() {
 Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes) {
   // Offsets are 32-bit throughout; a larger module cannot be valid anyway
   // since every index space and size is bounded by 2^32.
-  if (bytes.size() >= UINT32_MAX) return makeError("module too large", 0);
+  // (with headroom so that offset + size arithmetic cannot wrap).
+  if (bytes.size() >= UINT32_MAX - 64) return makeError("module too large", 0);
   auto m = std::make_shared<Module>();
   m->bytes = std::move(bytes);
   Decoder d(*m);

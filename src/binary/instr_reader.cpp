@@ -111,7 +111,10 @@ bool InstrReader::read(Instr& in) {
     }
     case ImmKind::CallIndirect: ok = r.varU32(in.index) && r.varU32(in.index2); break;
     case ImmKind::MemArg: ok = memArg(r, in.mem); break;
-    case ImmKind::Memory: ok = zeroByte(r); break;
+    case ImmKind::Memory:
+      ok = zeroByte(r);
+      in.index = 0;
+      break;
     case ImmKind::I32: ok = r.varS32(in.i32); break;
     case ImmKind::I64: ok = r.varS64(in.i64); break;
     case ImmKind::F32: ok = r.fixed32(in.f32bits); break;

@@ -56,6 +56,13 @@ class InstrReader {
   InstrReader(std::span<const uint8_t> moduleBytes, uint32_t pos, uint32_t end)
       : bytes_(moduleBytes), pos_(pos), end_(end) {}
 
+  // Repositions the reader over bytes[pos, end) of the same module, keeping
+  // its scratch storage (so one reader can serve many function bodies).
+  void reset(uint32_t pos, uint32_t end) {
+    pos_ = pos;
+    end_ = end;
+  }
+
   bool atEnd() const { return pos_ >= end_; }
   uint32_t position() const { return pos_; }
 

@@ -75,7 +75,8 @@ TEST(Decoder, Header) {
   EXPECT_EQ(e.offset, 4u);
 }
 
-TEST(Decoder, EverySection) {
+// A module using every section and every element/data segment form.
+Bytes richModule() {
   Bytes types = section(1, vec({{0x60, 0x01, 0x7F, 0x01, 0x7F}, {0x60, 0x00, 0x00}}));
   Bytes imports = section(2, vec({cat({str("env"), str("f"), {0x00, 0x00}}),
                                   cat({str("env"), str("t"), {0x01, 0x70, 0x01, 0x01, 0x10}}),
@@ -112,8 +113,12 @@ TEST(Decoder, EverySection) {
                             uleb(cat({vec({cat({{0x02}, str("add")})})}).size()),
                             vec({cat({{0x02}, str("add")})})});
   Bytes custom = section(0, cat({str("extra"), {0xDE, 0xAD}}));
-  auto m = decodeOk(module({types, imports, funcs, tables, globals, exports, start, elems, datacount, code,
-                            data, section(0, nameContents), custom}));
+  return module({types, imports, funcs, tables, globals, exports, start, elems, datacount, code, data,
+                 section(0, nameContents), custom});
+}
+
+TEST(Decoder, EverySection) {
+  auto m = decodeOk(richModule());
   ASSERT_TRUE(m);
   EXPECT_EQ(m->types.size(), 2u);
   EXPECT_EQ(m->imports.size(), 5u);
@@ -282,6 +287,24 @@ TEST(Decoder, ConstantExpressions) {
   EXPECT_EQ(msg(module({section(9, vec({{0x05, 0x7F, 0x01, 0xD2, 0x00, 0x0B}}))})),
             "malformed reference type");
   EXPECT_EQ(msg(module({section(6, {0x01, 0x7F, 0x00, 0x41})})), "unexpected end of section or function");
+}
+
+// Every single-byte corruption of a rich module must be handled without
+// crashing (run under the sanitizer build to catch memory errors).
+TEST(Decoder, SingleByteMutationsAreHandled) {
+  const Bytes base = richModule();
+  int rejected = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    for (int v : {0x00, 0x01, 0x0B, 0x40, 0x7F, 0x80, 0xFF, base[i] ^ 0x01}) {
+      Bytes b = base;
+      b[i] = uint8_t(v);
+      auto m = decodeModule(b);
+      if (!m.ok()) ++rejected;
+    }
+    // Truncations too (a cut at a section boundary may well be a valid module).
+    (void)decodeModule(Bytes(base.begin(), base.begin() + i));
+  }
+  EXPECT_GT(rejected, 0);
 }
 
 }  // namespace
