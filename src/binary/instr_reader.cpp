@@ -19,6 +19,16 @@ struct SingleByteTable {
 };
 constexpr SingleByteTable kSingleByte;
 
+// Immediate kind per opcode, packed densely (OpInfo is much larger) so the
+// per-instruction dispatch touches one small table.
+struct ImmTable {
+  ImmKind imm[kNumOpcodes];
+  constexpr ImmTable() : imm{} {
+    for (uint16_t i = 0; i < kNumOpcodes; ++i) imm[i] = kOpInfo[i].imm;
+  }
+};
+constexpr ImmTable kImm;
+
 WHARF_ALWAYS_INLINE bool zeroByte(ByteReader& r) {
   uint32_t at = r.pos();
   uint8_t b;
@@ -89,7 +99,7 @@ bool InstrReader::read(Instr& in) {
   }
 
   bool ok = true;
-  switch (opInfo(in.op).imm) {
+  switch (kImm.imm[uint16_t(in.op)]) {
     case ImmKind::None: break;
     case ImmKind::BlockType: ok = blockType(r, in.block); break;
     case ImmKind::Label:
