@@ -1,0 +1,3 @@
+(module
+  (import "env" "f" (func))
+  (import "env" "g" (global i32)))

@@ -1,0 +1,2 @@
+(module
+  (func (result i32) (i64.const 0)))

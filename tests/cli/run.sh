@@ -1,0 +1,110 @@
+#!/bin/sh
+# Golden tests for the wharf command line: stdout, stderr and exit status.
+# Usage: tests/cli/run.sh WHARF_BINARY
+# Expected stderr ending in '*' is a prefix match (for wording owned by other
+# stages, e.g. the text parser's messages).
+set -u
+WHARF=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$(dirname "$0")/data" || exit 2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+passed=0
+failed=0
+
+# check NAME STATUS STDOUT STDERR -- ARGS...
+check() {
+  name=$1 want_rc=$2 want_out=$3 want_err=$4
+  shift 5
+  "$WHARF" "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  out=$(cat "$TMP/out")
+  err=$(cat "$TMP/err")
+  ok=1
+  [ "$rc" = "$want_rc" ] || ok=0
+  [ "$out" = "$want_out" ] || ok=0
+  case $want_err in
+    *'*') case $err in "${want_err%\*}"*) ;; *) ok=0 ;; esac ;;
+    *) [ "$err" = "$want_err" ] || ok=0 ;;
+  esac
+  if [ $ok = 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: wharf %s\n  status %s (want %s)\n  stdout: %s\n  want:   %s\n  stderr: %s\n  want:   %s\n' \
+      "$name" "$*" "$rc" "$want_rc" "$out" "$want_out" "$err" "$want_err"
+  fi
+}
+
+NL='
+'
+printf '\000asm\002\000\000\000' >"$TMP/version.wasm"
+printf '\000asm' >"$TMP/truncated.wasm"
+
+# run: results one per line; ints signed decimal, floats shortest round-trip.
+check add 0 "3" "" -- run --invoke add arith.wat 1 2
+check add-wraps 0 "-2147483648" "" -- run --invoke add arith.wat 2147483647 1
+check add-hex-neg 0 "15" "" -- run --invoke add64 arith.wat -1 0x10
+check f32 0 "0.1" "" -- run --invoke f32 arith.wat 0.1
+check f32-hex 0 "1.5" "" -- run --invoke f32 arith.wat 0x1.8p0
+check f32-negnan 0 "-nan" "" -- run --invoke f32 arith.wat -nan
+check f32-payload 0 "nan:0x200000" "" -- run --invoke f32 arith.wat nan:0x200000
+check f64-inf 0 "-inf" "" -- run --invoke f64 arith.wat -inf
+check f64-tiny 0 "5e-324" "" -- run --invoke f64 arith.wat 0x1p-1074
+check multi-value 0 "4${NL}0.5" "" -- run --invoke pair arith.wat 4
+check no-results 0 "" "" -- run --invoke none arith.wat
+check null-ref 0 "null" "" -- run --invoke null arith.wat
+check start-export 0 "7" "" -- run start.wat
+check instantiate-only 0 "" "" -- run arith.wat
+
+# run: traps (status 3) and errors (status 1).
+check trap-div 3 "" "wharf: trap: integer divide by zero" -- run --invoke div arith.wat 1 0
+check trap-start 3 "" "wharf: trap: unreachable" -- run start_trap.wat
+check unknown-import 1 "" "wharf: error: unknown import: env.f" -- run imports.wat
+check no-export 1 "" 'wharf: error: no function exported as "nope"' -- run --invoke nope arith.wat
+check not-a-func 1 "" 'wharf: error: no function exported as "g"' -- run --invoke g arith.wat
+check arg-count 1 "" 'wharf: error: function "add" takes 2 argument(s), got 1' -- run --invoke add arith.wat 1
+check arg-bad 1 "" 'wharf: error: argument 2 "x" is not a valid i32' -- run --invoke add arith.wat 1 x
+check arg-range 1 "" 'wharf: error: argument 1 "4294967296" is out of range for i32' -- \
+  run --invoke add arith.wat 4294967296 1
+check args-without-func 1 "" \
+  "wharf: error: arguments given but no function to call (use --invoke NAME)" -- run arith.wat 1
+check missing-file 1 "" "wharf: error: cannot read nofile.wasm: No such file or directory" -- run nofile.wasm
+check run-invalid 1 "" "wharf: error: type mismatch (at byte 0x1a)" -- run invalid.wat
+check run-syntax 1 "" "wharf: error: unknown operator*" -- run syntax.wat
+
+# validate: silent on success.
+check validate-ok 0 "" "" -- validate arith.wat
+check validate-invalid 1 "" "wharf: error: type mismatch (at byte 0x1a)" -- validate invalid.wat
+check validate-version 1 "" "wharf: error: unknown binary version (at byte 0x4)" -- validate "$TMP/version.wasm"
+check validate-truncated 1 "" "wharf: error: unexpected end (at byte 0x4)" -- validate "$TMP/truncated.wasm"
+check validate-syntax 1 "" "wharf: error: unknown operator*" -- validate syntax.wat
+
+# inspect: the first line is stable; the rest belongs to describeModule.
+"$WHARF" inspect start.wat >"$TMP/inspect" 2>&1
+if [ $? = 0 ] && head -n 1 "$TMP/inspect" | grep -q '^module (' && grep -q '"_start" func' "$TMP/inspect"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL inspect:"; cat "$TMP/inspect"
+fi
+check inspect-malformed 1 "" "wharf: error: unknown binary version (at byte 0x4)" -- inspect "$TMP/version.wasm"
+
+# wast: per-file lines, a total, status 1 when anything failed.
+check wast-pass 0 "pass.wast: 4 passed, 0 failed${NL}4 passed, 0 failed" "" -- wast pass.wast
+check wast-fail 1 "pass.wast: 4 passed, 0 failed
+fail.wast: 2 passed, 1 failed
+fail.wast:3: expected i32:43 / got i32:42
+fail.wast: 1 text-format malformed modules rejected with different wording
+6 passed, 1 failed" "" -- wast pass.wast fail.wast
+check wast-missing 1 "nofile.wast: 0 passed, 1 failed
+nofile.wast:0: expected a readable file / got cannot read: No such file or directory
+0 passed, 1 failed" "" -- wast nofile.wast
+
+# usage errors: status 2, one line.
+check no-command 2 "" "wharf: error: A subcommand is required (see wharf --help)" --
+check unknown-command 2 "" 'wharf: error: unknown command "frob" (see wharf --help)' -- frob
+check run-no-file 2 "" "wharf: error: FILE is required (see wharf --help)" -- run
+check version 0 "wharf 0.1.0" "" -- --version
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
