@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Wharf: a WebAssembly runtime", "wharf"};
   app.set_version_flag("--version", "wharf 0.1.0");
   app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 success, 1 error, 2 usage error, 3 trap.\nErrors are one line on stderr: \"wharf: "
+      "error: ...\" or \"wharf: trap: ...\".");
 
   RunCommand run;
   CLI::App* runCmd = app.add_subcommand("run", "Instantiate a module and call a function");
