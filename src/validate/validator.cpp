@@ -1,0 +1,773 @@
+#include "validate/validator.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "binary/instr_reader.h"
+#include "common/opcodes.h"
+
+namespace wharf {
+
+bool isSubtype(ValType a, ValType b) { return a == b; }
+
+namespace {
+
+constexpr ValType kKindType[] = {ValType::i32(), ValType::i64(), ValType::f32(), ValType::f64(),
+                                 ValType::v128()};
+
+// Unknown (bottom) operands only appear in unreachable code; counting them as
+// 2 slots keeps maxStackSlots an upper bound whatever they stand for.
+inline uint32_t slotsOf(ValType t) {
+  return (t.kind() == ValType::V128 || t.kind() == ValType::Bottom) ? 2 : 1;
+}
+
+inline bool isBottom(ValType t) { return t.kind() == ValType::Bottom; }
+
+// Operand matching on the validator's stack, where either side may be unknown.
+inline bool matches(ValType actual, ValType expected) {
+  return isBottom(actual) || isBottom(expected) || isSubtype(actual, expected);
+}
+
+std::string indexed(std::string_view what, uint64_t index) {
+  std::string s(what);
+  s += ' ';
+  s += std::to_string(index);
+  return s;
+}
+
+// laneCount() inspects mnemonics; tabulate it once so lane checks stay cheap.
+const std::array<uint8_t, kNumOpcodes>& laneCounts() {
+  static const auto table = [] {
+    std::array<uint8_t, kNumOpcodes> t{};
+    for (uint16_t i = 0; i < kNumOpcodes; ++i) t[i] = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
+    return t;
+  }();
+  return table;
+}
+
+// A sequence of value types living elsewhere (a FuncType or a control frame).
+struct TypeList {
+  const ValType* data = nullptr;
+  uint32_t size = 0;
+};
+
+inline TypeList listOf(const std::vector<ValType>& v) { return {v.data(), static_cast<uint32_t>(v.size())}; }
+
+// The shared failure slot: validation helpers return false after filling it,
+// which keeps the per-instruction paths free of Expected<> construction.
+struct Failure {
+  Error error;
+  bool fail(std::string message, uint64_t offset) {
+    error = makeError(std::move(message), offset);
+    return false;
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Function bodies: the operand-stack + control-stack algorithm of the spec's
+// validation appendix, reading instructions in place.
+
+class FunctionValidator {
+ public:
+  FunctionValidator(const Module& m, const std::vector<bool>& refs, Failure& failure)
+      : m_(m), refs_(refs), f_(failure), reader_(std::span<const uint8_t>(m.bytes), 0, 0) {}
+
+  bool validate(const Function& func, const FuncType& type, FunctionValidationInfo* info);
+
+ private:
+  struct Frame {
+    Opcode op;            // Block, Loop, If, Else, or End for the function body
+    bool unreachable;     // the rest of this block is stack-polymorphic
+    bool inlineResult;    // results is the single type stored in `single`
+    uint32_t height;      // operand stack height at block entry (params excluded)
+    uint32_t slotHeight;  // the same in slots
+    uint32_t offset;      // of the opening instruction
+    const ValType* params;
+    uint32_t numParams;
+    const ValType* results;  // unless inlineResult
+    uint32_t numResults;
+    ValType single;
+  };
+
+  static TypeList paramsOf(const Frame& fr) { return {fr.params, fr.numParams}; }
+  static TypeList resultsOf(const Frame& fr) {
+    return {fr.inlineResult ? &fr.single : fr.results, fr.numResults};
+  }
+  static TypeList labelTypes(const Frame& fr) { return fr.op == Opcode::Loop ? paramsOf(fr) : resultsOf(fr); }
+
+  bool fail(std::string message) { return f_.fail(std::move(message), at_); }
+  bool mismatch() { return fail("type mismatch"); }
+
+  void push(ValType t) {
+    stack_.push_back(t);
+    slots_ += slotsOf(t);
+    if (stack_.size() > info_->maxStackValues) info_->maxStackValues = static_cast<uint32_t>(stack_.size());
+    if (slots_ > info_->maxStackSlots) info_->maxStackSlots = slots_;
+  }
+  void pushList(TypeList l) {
+    for (uint32_t i = 0; i < l.size; ++i) push(l.data[i]);
+  }
+  bool popAny(ValType* out) {
+    const Frame& fr = ctrl_.back();
+    if (stack_.size() == fr.height) {
+      if (!fr.unreachable) return mismatch();
+      *out = ValType::bottom();
+      return true;
+    }
+    *out = stack_.back();
+    slots_ -= slotsOf(*out);
+    stack_.pop_back();
+    return true;
+  }
+  bool pop(ValType expected) {
+    ValType got;
+    if (!popAny(&got)) return false;
+    return matches(got, expected) || mismatch();
+  }
+  bool popList(TypeList l) {
+    for (uint32_t i = l.size; i-- > 0;)
+      if (!pop(l.data[i])) return false;
+    return true;
+  }
+  // Checks the top of the stack against `l` without consuming it (br_if's
+  // and br_table's pop-then-push-back, done in place).
+  bool peekList(TypeList l) {
+    const Frame& fr = ctrl_.back();
+    size_t avail = stack_.size() - fr.height;
+    for (uint32_t k = 0; k < l.size; ++k) {
+      ValType expected = l.data[l.size - 1 - k];
+      if (k >= avail) return fr.unreachable || mismatch();
+      if (!matches(stack_[stack_.size() - 1 - k], expected)) return mismatch();
+    }
+    return true;
+  }
+  void setUnreachable() {
+    Frame& fr = ctrl_.back();
+    stack_.resize(fr.height);
+    slots_ = fr.slotHeight;
+    fr.unreachable = true;
+  }
+  void pushFrame(Opcode op, TypeList params, const ValType* results, uint32_t numResults, bool inlineResult,
+                 ValType single) {
+    Frame fr;
+    fr.op = op;
+    fr.unreachable = false;
+    fr.inlineResult = inlineResult;
+    fr.height = static_cast<uint32_t>(stack_.size());
+    fr.slotHeight = slots_;
+    fr.offset = at_;
+    fr.params = params.data;
+    fr.numParams = params.size;
+    fr.results = results;
+    fr.numResults = numResults;
+    fr.single = single;
+    ctrl_.push_back(fr);
+    if (ctrl_.size() > info_->maxControlDepth) info_->maxControlDepth = static_cast<uint32_t>(ctrl_.size());
+    pushList(params);
+  }
+  // Pops the block's results and requires the stack to be back at its entry height.
+  bool popFrameResults(const Frame& fr) {
+    if (!popList(resultsOf(fr))) return false;
+    return stack_.size() == fr.height || mismatch();
+  }
+
+  bool startBlock(const Instr& in);
+  bool local(uint32_t index, ValType* type);
+  bool checkMemory(uint32_t index) {
+    return index < m_.memories.size() || fail(indexed("unknown memory", index));
+  }
+  bool checkTable(uint32_t index) {
+    return index < m_.tables.size() || fail(indexed("unknown table", index));
+  }
+  bool checkLabel(uint32_t depth) { return depth < ctrl_.size() || fail(indexed("unknown label", depth)); }
+  const Frame& label(uint32_t depth) const { return ctrl_[ctrl_.size() - 1 - depth]; }
+  bool checkAlign(const Instr& in) {
+    return int(in.mem.alignLog2) <= naturalAlignmentLog2(in.op) ||
+           fail("alignment must not be larger than natural");
+  }
+  bool checkLane(const Instr& in) {
+    return in.lane < laneCounts()[static_cast<uint16_t>(in.op)] || fail("invalid lane index");
+  }
+  bool checkDataIndex(uint32_t index) {
+    // memory.init and data.drop are only allowed with a data count section,
+    // so single-pass decoders know the number of segments.
+    if (!m_.dataCount) return fail("data count section required");
+    return index < m_.datas.size() || fail(indexed("unknown data segment", index));
+  }
+  bool checkElemIndex(uint32_t index) {
+    return index < m_.elems.size() || fail(indexed("unknown elem segment", index));
+  }
+  bool simple(const Instr& in);
+  bool step(const Instr& in);
+
+  const Module& m_;
+  const std::vector<bool>& refs_;
+  Failure& f_;
+  FunctionValidationInfo* info_ = nullptr;
+  const FuncType* type_ = nullptr;
+  const Function* func_ = nullptr;
+  uint32_t at_ = 0;     // offset of the instruction being validated
+  uint32_t slots_ = 0;  // current operand stack height in slots
+
+  // Reused across functions so validation allocates only while they grow.
+  std::vector<ValType> stack_;
+  std::vector<Frame> ctrl_;
+  std::vector<uint32_t> localEnds_;  // cumulative ends of declared local runs
+  InstrReader reader_;
+  Instr instr_;
+};
+
+bool FunctionValidator::local(uint32_t index, ValType* type) {
+  uint32_t numParams = static_cast<uint32_t>(type_->params.size());
+  if (index < numParams) {
+    *type = type_->params[index];
+    return true;
+  }
+  uint64_t rel = uint64_t(index) - numParams;
+  auto it = std::upper_bound(localEnds_.begin(), localEnds_.end(), rel);
+  if (it == localEnds_.end()) return fail(indexed("unknown local", index));
+  *type = func_->locals[it - localEnds_.begin()].type;
+  return true;
+}
+
+bool FunctionValidator::startBlock(const Instr& in) {
+  TypeList params;
+  const ValType* results = nullptr;
+  uint32_t numResults = 0;
+  bool inlineResult = false;
+  ValType single;
+  switch (in.block.kind) {
+    case BlockType::Empty: break;
+    case BlockType::Value:
+      inlineResult = true;
+      single = in.block.type;
+      numResults = 1;
+      break;
+    case BlockType::TypeIndex: {
+      if (in.block.index >= m_.types.size()) return fail(indexed("unknown type", in.block.index));
+      const FuncType& ft = m_.types[in.block.index];
+      params = listOf(ft.params);
+      results = ft.results.data();
+      numResults = static_cast<uint32_t>(ft.results.size());
+      break;
+    }
+  }
+  if (in.op == Opcode::If && !pop(ValType::i32())) return false;
+  if (!popList(params)) return false;
+  pushFrame(in.op, params, results, numResults, inlineResult, single);
+  return true;
+}
+
+// Instructions whose operand types come from the opcode table; their
+// immediates are checked by kind.
+bool FunctionValidator::simple(const Instr& in) {
+  const OpInfo& info = opInfo(in.op);
+  switch (info.imm) {
+    case ImmKind::None:
+    case ImmKind::I32:
+    case ImmKind::I64:
+    case ImmKind::F32:
+    case ImmKind::F64:
+    case ImmKind::V128: break;
+    case ImmKind::MemArg:
+      if (!checkMemory(in.mem.memory) || !checkAlign(in)) return false;
+      break;
+    case ImmKind::MemArgLane:
+      if (!checkMemory(in.mem.memory) || !checkAlign(in) || !checkLane(in)) return false;
+      break;
+    case ImmKind::Lane:
+      if (!checkLane(in)) return false;
+      break;
+    case ImmKind::Shuffle:
+      for (uint8_t lane : in.v128.bytes)
+        if (lane >= 32) return fail("invalid lane index");
+      break;
+    case ImmKind::Memory:  // memory.fill
+      if (!checkMemory(in.index)) return false;
+      break;
+    case ImmKind::MemoryInit:
+      if (!checkMemory(in.index2) || !checkDataIndex(in.index)) return false;
+      break;
+    case ImmKind::Data:
+      if (!checkDataIndex(in.index)) return false;
+      break;
+    case ImmKind::MemoryCopy:
+      if (!checkMemory(in.index) || !checkMemory(in.index2)) return false;
+      break;
+    case ImmKind::TableInit:
+      if (!checkTable(in.index2) || !checkElemIndex(in.index)) return false;
+      if (!isSubtype(m_.elems[in.index].type, m_.tables[in.index2].elem)) return mismatch();
+      break;
+    case ImmKind::Elem:
+      if (!checkElemIndex(in.index)) return false;
+      break;
+    case ImmKind::TableCopy:
+      if (!checkTable(in.index) || !checkTable(in.index2)) return false;
+      if (!isSubtype(m_.tables[in.index2].elem, m_.tables[in.index].elem)) return mismatch();
+      break;
+    default: return fail(std::string("unsupported instruction ") + std::string(info.text));
+  }
+  const OpSignature& sig = info.sig;
+  if (!sig.known) return fail(std::string("unsupported instruction ") + std::string(info.text));
+  // Fast path: enough operands of exactly the right kinds above the block's base.
+  const Frame& fr = ctrl_.back();
+  size_t n = sig.numParams;
+  bool fast = stack_.size() - fr.height >= n;
+  for (size_t i = 0; fast && i < n; ++i) {
+    ValType::Kind k = stack_[stack_.size() - n + i].kind();
+    fast = k == sig.params[i] || k == ValType::Bottom;
+  }
+  if (fast) {
+    for (size_t i = 0; i < n; ++i) {
+      slots_ -= slotsOf(stack_.back());
+      stack_.pop_back();
+    }
+  } else {
+    for (size_t i = n; i-- > 0;)
+      if (!pop(kKindType[sig.params[i]])) return false;
+  }
+  if (sig.numResults) push(kKindType[sig.result]);
+  return true;
+}
+
+bool FunctionValidator::step(const Instr& in) {
+  at_ = in.offset;
+  switch (in.op) {
+    case Opcode::Unreachable: setUnreachable(); return true;
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: return startBlock(in);
+    case Opcode::Else: {
+      if (ctrl_.back().op != Opcode::If) return fail("else without matching if");
+      Frame& fr = ctrl_.back();
+      if (!popFrameResults(fr)) return false;
+      fr.op = Opcode::Else;
+      fr.unreachable = false;
+      pushList(paramsOf(fr));
+      return true;
+    }
+    case Opcode::End: {
+      Frame fr = ctrl_.back();
+      if (!popFrameResults(fr)) return false;
+      if (fr.op == Opcode::If) {
+        // The missing else passes the parameters through unchanged, which
+        // type-checks only when they match the results.
+        ctrl_.back().unreachable = false;
+        pushList(paramsOf(fr));
+        if (!popFrameResults(fr)) return false;
+      }
+      ctrl_.pop_back();
+      if (!ctrl_.empty()) pushList(resultsOf(fr));
+      return true;
+    }
+    case Opcode::Br: {
+      if (!checkLabel(in.index) || !popList(labelTypes(label(in.index)))) return false;
+      setUnreachable();
+      return true;
+    }
+    case Opcode::BrIf: {
+      if (!checkLabel(in.index) || !pop(ValType::i32())) return false;
+      TypeList l = labelTypes(label(in.index));
+      if (!popList(l)) return false;
+      pushList(l);
+      return true;
+    }
+    case Opcode::BrTable: {
+      if (!pop(ValType::i32()) || !checkLabel(in.brDefault)) return false;
+      uint32_t arity = labelTypes(label(in.brDefault)).size;
+      for (uint32_t target : in.brTargets) {
+        if (!checkLabel(target)) return false;
+        TypeList l = labelTypes(label(target));
+        if (l.size != arity || !peekList(l)) return mismatch();
+      }
+      if (!popList(labelTypes(label(in.brDefault)))) return false;
+      setUnreachable();
+      return true;
+    }
+    case Opcode::Return:
+      if (!popList(listOf(type_->results))) return false;
+      setUnreachable();
+      return true;
+    case Opcode::Call: {
+      if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
+      const FuncType& ft = m_.funcType(in.index);
+      if (!popList(listOf(ft.params))) return false;
+      pushList(listOf(ft.results));
+      return true;
+    }
+    case Opcode::CallIndirect: {
+      if (!checkTable(in.index2)) return false;
+      if (m_.tables[in.index2].elem.kind() != ValType::Ref ||
+          m_.tables[in.index2].elem.heapType() != HeapType::Func)
+        return mismatch();
+      if (in.index >= m_.types.size()) return fail(indexed("unknown type", in.index));
+      const FuncType& ft = m_.types[in.index];
+      if (!pop(ValType::i32()) || !popList(listOf(ft.params))) return false;
+      pushList(listOf(ft.results));
+      return true;
+    }
+    case Opcode::Drop: {
+      ValType t;
+      return popAny(&t);
+    }
+    case Opcode::Select: {
+      ValType a, b;
+      if (!pop(ValType::i32()) || !popAny(&a) || !popAny(&b)) return false;
+      // Without a type annotation only numeric and vector operands are allowed.
+      if (a.isRef() || b.isRef()) return mismatch();
+      if (!isBottom(a) && !isBottom(b) && a != b) return mismatch();
+      push(isBottom(a) ? b : a);
+      return true;
+    }
+    case Opcode::SelectT: {
+      if (in.index != 1) return fail("invalid result arity");
+      if (!pop(ValType::i32()) || !pop(in.type) || !pop(in.type)) return false;
+      push(in.type);
+      return true;
+    }
+    case Opcode::LocalGet: {
+      ValType t;
+      if (!local(in.index, &t)) return false;
+      push(t);
+      return true;
+    }
+    case Opcode::LocalSet: {
+      ValType t;
+      return local(in.index, &t) && pop(t);
+    }
+    case Opcode::LocalTee: {
+      ValType t;
+      if (!local(in.index, &t) || !pop(t)) return false;
+      push(t);
+      return true;
+    }
+    case Opcode::GlobalGet:
+      if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
+      push(m_.globals[in.index].type);
+      return true;
+    case Opcode::GlobalSet: {
+      if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
+      const GlobalType& g = m_.globals[in.index];
+      if (g.mut != Mutability::Var) return fail("global is immutable");
+      return pop(g.type);
+    }
+    case Opcode::TableGet:
+      if (!checkTable(in.index) || !pop(ValType::i32())) return false;
+      push(m_.tables[in.index].elem);
+      return true;
+    case Opcode::TableSet:
+      return checkTable(in.index) && pop(m_.tables[in.index].elem) && pop(ValType::i32());
+    case Opcode::TableSize:
+      if (!checkTable(in.index)) return false;
+      push(ValType::i32());
+      return true;
+    case Opcode::TableGrow:
+      if (!checkTable(in.index) || !pop(ValType::i32()) || !pop(m_.tables[in.index].elem)) return false;
+      push(ValType::i32());
+      return true;
+    case Opcode::TableFill:
+      return checkTable(in.index) && pop(ValType::i32()) && pop(m_.tables[in.index].elem) &&
+             pop(ValType::i32());
+    case Opcode::MemorySize:
+      if (!checkMemory(in.index)) return false;
+      push(ValType::i32());
+      return true;
+    case Opcode::MemoryGrow:
+      if (!checkMemory(in.index) || !pop(ValType::i32())) return false;
+      push(ValType::i32());
+      return true;
+    case Opcode::RefNull: push(in.type); return true;
+    case Opcode::RefIsNull: {
+      ValType t;
+      if (!popAny(&t)) return false;
+      if (!isBottom(t) && !t.isRef()) return mismatch();
+      push(ValType::i32());
+      return true;
+    }
+    case Opcode::RefFunc:
+      if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
+      if (!refs_[in.index]) return fail("undeclared function reference");
+      push(ValType::funcref());
+      return true;
+    default: return simple(in);
+  }
+}
+
+bool FunctionValidator::validate(const Function& func, const FuncType& type, FunctionValidationInfo* info) {
+  info_ = info;
+  type_ = &type;
+  func_ = &func;
+  stack_.clear();
+  ctrl_.clear();
+  slots_ = 0;
+  localEnds_.clear();
+  uint64_t end = 0;
+  for (const LocalRun& run : func.locals) {
+    end += run.count;
+    localEnds_.push_back(static_cast<uint32_t>(std::min<uint64_t>(end, UINT32_MAX)));
+  }
+
+  at_ = func.body.offset;
+  pushFrame(Opcode::End, TypeList{}, type.results.data(), static_cast<uint32_t>(type.results.size()), false,
+            ValType());
+  reader_.reset(func.body.offset, func.body.offset + func.body.size);
+  while (!ctrl_.empty()) {
+    if (reader_.atEnd()) return f_.fail("unexpected end of section or function", reader_.position());
+    if (!reader_.read(instr_)) {
+      f_.error = reader_.error();
+      return false;
+    }
+    if (!step(instr_)) return false;
+  }
+  if (!reader_.atEnd()) return f_.fail("operators remaining after end of function", reader_.position());
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Module-level rules.
+
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(const Module& m) : m_(m) {}
+  Expected<ValidatedInfo> run();
+
+ private:
+  bool fail(std::string message, uint64_t offset) { return f_.fail(std::move(message), offset); }
+  uint64_t sectionOffset(SectionId id) const {
+    for (const SectionInfo& s : m_.sections)
+      if (s.id == id) return s.contents.offset;
+    return Error::kNoOffset;
+  }
+  bool checkTableType(const TableType& t, uint64_t at);
+  bool checkMemoryType(const MemoryType& t, uint64_t at);
+  bool checkLimits(const Limits& l, uint64_t range, const char* rangeMessage, uint64_t at);
+  bool constExpr(ConstExpr e, ValType expected);
+  bool checkImports();
+  bool checkDefinitions();
+  bool checkExports();
+  bool checkStart();
+  bool checkElems();
+  bool checkDatas();
+  bool checkFunctions();
+
+  const Module& m_;
+  Failure f_;
+  ValidatedInfo info_;
+  std::vector<ValType> constStack_;
+};
+
+bool ModuleValidator::checkLimits(const Limits& l, uint64_t range, const char* rangeMessage, uint64_t at) {
+  if (l.min > range) return fail(rangeMessage, at);
+  if (l.max) {
+    if (*l.max > range) return fail(rangeMessage, at);
+    if (l.min > *l.max) return fail("size minimum must not be greater than maximum", at);
+  }
+  return true;
+}
+
+bool ModuleValidator::checkTableType(const TableType& t, uint64_t at) {
+  if (t.limits.indexType == IndexType::I64) return checkLimits(t.limits, UINT64_MAX, "", at);
+  return checkLimits(t.limits, UINT32_MAX, "table size must be at most 2^32-1", at);
+}
+
+bool ModuleValidator::checkMemoryType(const MemoryType& t, uint64_t at) {
+  if (t.limits.indexType == IndexType::I64)
+    return checkLimits(t.limits, uint64_t{1} << 48, "memory size must be at most 2^48 pages", at);
+  return checkLimits(t.limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)", at);
+}
+
+// A constant expression of type `expected`. In 2.0 `global.get` may name only
+// imported, immutable globals. Functions named by `ref.func` join C.refs.
+bool ModuleValidator::constExpr(ConstExpr e, ValType expected) {
+  InstrReader reader(std::span<const uint8_t>(m_.bytes), e.offset, e.offset + e.size);
+  constStack_.clear();
+  uint32_t endOffset = e.offset;
+  for (;;) {
+    if (reader.atEnd()) return fail("unexpected end", reader.position());
+    auto next = reader.next();
+    if (!next.ok()) {
+      f_.error = next.takeError();
+      return false;
+    }
+    const Instr& in = *next;
+    if (in.op == Opcode::End) {
+      endOffset = in.offset;
+      break;
+    }
+    const OpInfo& info = opInfo(in.op);
+    if (!(info.flags & kConst)) return fail("constant expression required", in.offset);
+    switch (in.op) {
+      case Opcode::GlobalGet: {
+        if (in.index >= m_.numImportedGlobals) return fail(indexed("unknown global", in.index), in.offset);
+        const GlobalType& g = m_.globals[in.index];
+        if (g.mut != Mutability::Const) return fail("constant expression required", in.offset);
+        constStack_.push_back(g.type);
+        break;
+      }
+      case Opcode::RefNull: constStack_.push_back(in.type); break;
+      case Opcode::RefFunc:
+        if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index), in.offset);
+        info_.declaredFuncRefs[in.index] = true;
+        constStack_.push_back(ValType::funcref());
+        break;
+      default: {
+        // Any other constant instruction (3.0's extended constants included)
+        // is typed by its signature.
+        const OpSignature& sig = info.sig;
+        if (!sig.known) return fail("constant expression required", in.offset);
+        if (constStack_.size() < sig.numParams) return fail("type mismatch", in.offset);
+        for (size_t i = 0; i < sig.numParams; ++i) {
+          ValType t = constStack_[constStack_.size() - sig.numParams + i];
+          if (t != kKindType[sig.params[i]]) return fail("type mismatch", in.offset);
+        }
+        constStack_.resize(constStack_.size() - sig.numParams);
+        if (sig.numResults) constStack_.push_back(kKindType[sig.result]);
+      }
+    }
+  }
+  if (!reader.atEnd()) return fail("constant expression required", reader.position());
+  if (constStack_.size() != 1 || !isSubtype(constStack_[0], expected))
+    return fail("type mismatch", endOffset);
+  return true;
+}
+
+bool ModuleValidator::checkImports() {
+  uint64_t at = sectionOffset(SectionId::Import);
+  for (const Import& im : m_.imports) {
+    switch (im.kind) {
+      case ExternKind::Func:
+        if (im.funcType >= m_.types.size()) return fail(indexed("unknown type", im.funcType), at);
+        break;
+      case ExternKind::Table:
+        if (!checkTableType(im.table, at)) return false;
+        break;
+      case ExternKind::Memory:
+        if (!checkMemoryType(im.memory, at)) return false;
+        break;
+      case ExternKind::Global: break;
+    }
+  }
+  return true;
+}
+
+bool ModuleValidator::checkDefinitions() {
+  uint64_t at = sectionOffset(SectionId::Function);
+  for (size_t i = m_.numImportedFuncs; i < m_.funcs.size(); ++i)
+    if (m_.funcs[i] >= m_.types.size()) return fail(indexed("unknown type", m_.funcs[i]), at);
+
+  at = sectionOffset(SectionId::Table);
+  for (size_t i = m_.numImportedTables; i < m_.tables.size(); ++i)
+    if (!checkTableType(m_.tables[i], at)) return false;
+
+  at = sectionOffset(SectionId::Memory);
+  for (size_t i = m_.numImportedMemories; i < m_.memories.size(); ++i)
+    if (!checkMemoryType(m_.memories[i], at)) return false;
+  if (m_.memories.size() > 1) return fail("multiple memories", at);
+
+  for (const Global& g : m_.globalDefs)
+    if (!constExpr(g.init, g.type.type)) return false;
+  return true;
+}
+
+bool ModuleValidator::checkExports() {
+  uint64_t at = sectionOffset(SectionId::Export);
+  std::unordered_set<std::string_view> names;
+  names.reserve(m_.exports.size());
+  for (const Export& ex : m_.exports) {
+    switch (ex.kind) {
+      case ExternKind::Func:
+        if (ex.index >= m_.funcs.size()) return fail(indexed("unknown function", ex.index), at);
+        info_.declaredFuncRefs[ex.index] = true;
+        break;
+      case ExternKind::Table:
+        if (ex.index >= m_.tables.size()) return fail(indexed("unknown table", ex.index), at);
+        break;
+      case ExternKind::Memory:
+        if (ex.index >= m_.memories.size()) return fail(indexed("unknown memory", ex.index), at);
+        break;
+      case ExternKind::Global:
+        if (ex.index >= m_.globals.size()) return fail(indexed("unknown global", ex.index), at);
+        break;
+    }
+    if (!names.insert(ex.name).second) return fail("duplicate export name", at);
+  }
+  return true;
+}
+
+bool ModuleValidator::checkStart() {
+  if (!m_.start) return true;
+  uint64_t at = sectionOffset(SectionId::Start);
+  uint32_t f = *m_.start;
+  if (f >= m_.funcs.size()) return fail(indexed("unknown function", f), at);
+  const FuncType& ft = m_.funcType(f);
+  if (!ft.params.empty() || !ft.results.empty()) return fail("start function", at);
+  return true;
+}
+
+bool ModuleValidator::checkElems() {
+  uint64_t at = sectionOffset(SectionId::Element);
+  for (const ElemSegment& seg : m_.elems) {
+    if (!seg.type.isRef()) return fail("malformed reference type", at);
+    if (seg.mode == SegmentMode::Active) {
+      if (seg.table >= m_.tables.size()) return fail(indexed("unknown table", seg.table), at);
+      const TableType& table = m_.tables[seg.table];
+      if (!isSubtype(seg.type, table.elem)) return fail("type mismatch", at);
+      ValType offsetType = table.limits.indexType == IndexType::I64 ? ValType::i64() : ValType::i32();
+      if (!constExpr(seg.offset, offsetType)) return false;
+    }
+    if (seg.usesExprs) {
+      for (const ConstExpr& e : seg.exprs)
+        if (!constExpr(e, seg.type)) return false;
+    } else {
+      for (uint32_t f : seg.funcIndices) {
+        if (f >= m_.funcs.size()) return fail(indexed("unknown function", f), at);
+        info_.declaredFuncRefs[f] = true;
+      }
+    }
+  }
+  return true;
+}
+
+bool ModuleValidator::checkDatas() {
+  uint64_t at = sectionOffset(SectionId::Data);
+  for (const DataSegment& seg : m_.datas) {
+    if (seg.mode != SegmentMode::Active) continue;
+    if (seg.memory >= m_.memories.size()) return fail(indexed("unknown memory", seg.memory), at);
+    const MemoryType& mem = m_.memories[seg.memory];
+    ValType offsetType = mem.limits.indexType == IndexType::I64 ? ValType::i64() : ValType::i32();
+    if (!constExpr(seg.offset, offsetType)) return false;
+  }
+  return true;
+}
+
+bool ModuleValidator::checkFunctions() {
+  if (m_.functions.size() != m_.funcs.size() - m_.numImportedFuncs)
+    return fail("function and code section have inconsistent lengths", sectionOffset(SectionId::Code));
+  info_.functions.resize(m_.functions.size());
+  FunctionValidator fv(m_, info_.declaredFuncRefs, f_);
+  for (size_t i = 0; i < m_.functions.size(); ++i) {
+    const Function& func = m_.functions[i];
+    const FuncType& type = m_.funcType(m_.numImportedFuncs + static_cast<uint32_t>(i));
+    if (!fv.validate(func, type, &info_.functions[i])) return false;
+  }
+  return true;
+}
+
+Expected<ValidatedInfo> ModuleValidator::run() {
+  info_.declaredFuncRefs.assign(m_.funcs.size(), false);
+  // Everything that contributes to C.refs is checked before the function
+  // bodies that consult it.
+  bool ok = checkImports() && checkDefinitions() && checkExports() && checkStart() && checkElems() &&
+            checkDatas() && checkFunctions();
+  if (!ok) return std::move(f_.error);
+  return std::move(info_);
+}
+
+}  // namespace
+
+Expected<ValidatedInfo> validateModule(const Module& module) { return ModuleValidator(module).run(); }
+
+}  // namespace wharf
