@@ -665,7 +665,11 @@ bool ModuleValidator::checkDefinitions() {
   at = sectionOffset(SectionId::Memory);
   for (size_t i = m_.numImportedMemories; i < m_.memories.size(); ++i)
     if (!checkMemoryType(m_.memories[i], at)) return false;
-  if (m_.memories.size() > 1) return fail("multiple memories", at);
+  if (m_.memories.size() > 1) {
+    // Point at the section that declares the second memory.
+    if (m_.numImportedMemories > 1) at = sectionOffset(SectionId::Import);
+    return fail("multiple memories", at);
+  }
 
   for (const Global& g : m_.globalDefs)
     if (!constExpr(g.init, g.type.type)) return false;

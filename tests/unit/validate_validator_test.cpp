@@ -391,6 +391,15 @@ TEST(Validator, Select) {
   uint32_t w = e.type({}, {});
   e.func(w, cat({{kRefNull, kFuncRef, kRefNull, kFuncRef}, i32c(0), {kSelectT, 1, kFuncRef, kDrop}}));
   EXPECT_VALID(e.m);
+
+  Builder f;  // 2.0 allows exactly one type in a typed select
+  uint32_t x = f.type({}, {});
+  f.func(x, cat({i32c(0), {kSelectT, 0, kDrop}}));
+  EXPECT_EQ(errorOf(f.m), "invalid result arity");
+  Builder g;
+  uint32_t y = g.type({}, {});
+  g.func(y, cat({i32c(0), i32c(0), i32c(0), i32c(0), i32c(0), {kSelectT, 2, kI32, kI32, kDrop, kDrop}}));
+  EXPECT_EQ(errorOf(g.m), "invalid result arity");
 }
 
 TEST(Validator, Globals) {
