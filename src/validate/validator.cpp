@@ -38,15 +38,25 @@ std::string indexed(std::string_view what, uint64_t index) {
   return s;
 }
 
-// laneCount() inspects mnemonics; tabulate it once so lane checks stay cheap.
-const std::array<uint8_t, kNumOpcodes>& laneCounts() {
-  static const auto table = [] {
-    std::array<uint8_t, kNumOpcodes> t{};
-    for (uint16_t i = 0; i < kNumOpcodes; ++i) t[i] = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
-    return t;
-  }();
-  return table;
-}
+// Per-opcode facts the hot loop needs, tabulated once (laneCount() inspects
+// mnemonics and naturalAlignmentLog2() is out of line).
+struct OpTables {
+  std::array<uint8_t, kNumOpcodes> lanes{};
+  std::array<int8_t, kNumOpcodes> naturalAlign{};
+};
+
+const OpTables kOpTables = [] {
+  OpTables t;
+  for (uint16_t i = 0; i < kNumOpcodes; ++i) {
+    t.lanes[i] = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
+    t.naturalAlign[i] = static_cast<int8_t>(naturalAlignmentLog2(static_cast<Opcode>(i)));
+  }
+  return t;
+}();
+
+// Above this many locals (parameters included) local types are looked up in
+// the declared runs instead of a flat table.
+constexpr uint64_t kMaxFlatLocals = uint64_t{1} << 20;
 
 // A sequence of value types living elsewhere (a FuncType or a control frame).
 struct TypeList {
@@ -101,16 +111,16 @@ class FunctionValidator {
   bool fail(std::string message) { return f_.fail(std::move(message), at_); }
   bool mismatch() { return fail("type mismatch"); }
 
-  void push(ValType t) {
+  [[gnu::always_inline]] void push(ValType t) {
     stack_.push_back(t);
     slots_ += slotsOf(t);
     if (stack_.size() > info_->maxStackValues) info_->maxStackValues = static_cast<uint32_t>(stack_.size());
     if (slots_ > info_->maxStackSlots) info_->maxStackSlots = slots_;
   }
-  void pushList(TypeList l) {
+  [[gnu::always_inline]] void pushList(TypeList l) {
     for (uint32_t i = 0; i < l.size; ++i) push(l.data[i]);
   }
-  bool popAny(ValType* out) {
+  [[gnu::always_inline]] bool popAny(ValType* out) {
     const Frame& fr = ctrl_.back();
     if (stack_.size() == fr.height) {
       if (!fr.unreachable) return mismatch();
@@ -122,12 +132,12 @@ class FunctionValidator {
     stack_.pop_back();
     return true;
   }
-  bool pop(ValType expected) {
+  [[gnu::always_inline]] bool pop(ValType expected) {
     ValType got;
     if (!popAny(&got)) return false;
     return matches(got, expected) || mismatch();
   }
-  bool popList(TypeList l) {
+  [[gnu::always_inline]] bool popList(TypeList l) {
     for (uint32_t i = l.size; i-- > 0;)
       if (!pop(l.data[i])) return false;
     return true;
@@ -185,11 +195,11 @@ class FunctionValidator {
   bool checkLabel(uint32_t depth) { return depth < ctrl_.size() || fail(indexed("unknown label", depth)); }
   const Frame& label(uint32_t depth) const { return ctrl_[ctrl_.size() - 1 - depth]; }
   bool checkAlign(const Instr& in) {
-    return int(in.mem.alignLog2) <= naturalAlignmentLog2(in.op) ||
+    return in.mem.alignLog2 <= uint32_t(kOpTables.naturalAlign[static_cast<uint16_t>(in.op)]) ||
            fail("alignment must not be larger than natural");
   }
   bool checkLane(const Instr& in) {
-    return in.lane < laneCounts()[static_cast<uint16_t>(in.op)] || fail("invalid lane index");
+    return in.lane < kOpTables.lanes[static_cast<uint16_t>(in.op)] || fail("invalid lane index");
   }
   bool checkDataIndex(uint32_t index) {
     // memory.init and data.drop are only allowed with a data count section,
@@ -215,22 +225,30 @@ class FunctionValidator {
   // Reused across functions so validation allocates only while they grow.
   std::vector<ValType> stack_;
   std::vector<Frame> ctrl_;
-  std::vector<uint32_t> localEnds_;  // cumulative ends of declared local runs
+  std::vector<ValType> locals_;      // parameters then declared locals, if at most kMaxFlatLocals
+  std::vector<uint32_t> localEnds_;  // otherwise: cumulative ends of the declared runs
   InstrReader reader_;
   Instr instr_;
 };
 
 bool FunctionValidator::local(uint32_t index, ValType* type) {
+  if (index < locals_.size()) [[likely]] {
+    *type = locals_[index];
+    return true;
+  }
   uint32_t numParams = static_cast<uint32_t>(type_->params.size());
-  if (index < numParams) {
+  if (!localEnds_.empty() && index < numParams) {
     *type = type_->params[index];
     return true;
   }
-  uint64_t rel = uint64_t(index) - numParams;
-  auto it = std::upper_bound(localEnds_.begin(), localEnds_.end(), rel);
-  if (it == localEnds_.end()) return fail(indexed("unknown local", index));
-  *type = func_->locals[it - localEnds_.begin()].type;
-  return true;
+  if (!localEnds_.empty()) {
+    auto it = std::upper_bound(localEnds_.begin(), localEnds_.end(), uint64_t(index) - numParams);
+    if (it != localEnds_.end()) {
+      *type = func_->locals[it - localEnds_.begin()].type;
+      return true;
+    }
+  }
+  return fail(indexed("unknown local", index));
 }
 
 bool FunctionValidator::startBlock(const Instr& in) {
@@ -503,11 +521,19 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
   stack_.clear();
   ctrl_.clear();
   slots_ = 0;
+  locals_.clear();
   localEnds_.clear();
-  uint64_t end = 0;
-  for (const LocalRun& run : func.locals) {
-    end += run.count;
-    localEnds_.push_back(static_cast<uint32_t>(std::min<uint64_t>(end, UINT32_MAX)));
+  uint64_t total = type.params.size();
+  for (const LocalRun& run : func.locals) total += run.count;
+  if (total <= kMaxFlatLocals) {
+    locals_.assign(type.params.begin(), type.params.end());
+    for (const LocalRun& run : func.locals) locals_.insert(locals_.end(), run.count, run.type);
+  } else {
+    uint64_t end = 0;
+    for (const LocalRun& run : func.locals) {
+      end += run.count;
+      localEnds_.push_back(static_cast<uint32_t>(std::min<uint64_t>(end, UINT32_MAX)));
+    }
   }
 
   at_ = func.body.offset;
