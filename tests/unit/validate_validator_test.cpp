@@ -635,3 +635,22 @@ TEST(Validator, RefInstructions) {
   b.func(t, cat({i32c(0), {kRefIsNull}}));
   EXPECT_EQ(errorOf(b.m), "type mismatch");
 }
+
+TEST(Validator, ElementExpressions) {
+  Builder b;
+  b.importGlobal(ValType::funcref(), Mutability::Const);
+  b.table(ValType::funcref(), 1);
+  ElemSegment seg;
+  seg.mode = SegmentMode::Active;
+  seg.offset = b.expr(i32c(0));
+  seg.usesExprs = true;
+  seg.exprs = {b.expr({kGlobalGet, 0}), b.expr({kRefNull, kFuncRef})};
+  b.m.elems.push_back(seg);
+  EXPECT_VALID(b.m);  // an imported immutable global is a constant
+
+  b.m.elems[0].offset = b.expr({});  // an empty offset expression produces no i32
+  EXPECT_EQ(errorOf(b.m), "type mismatch");
+  b.m.elems[0].offset = b.expr(i32c(0));
+  b.m.elems[0].exprs.push_back(b.expr({kRefNull, kExternRef}));
+  EXPECT_EQ(errorOf(b.m), "type mismatch");
+}
