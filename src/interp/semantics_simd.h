@@ -10,6 +10,10 @@
 
 #include "interp/semantics.h"  // the mutual include is harmless: both use #pragma once
 
+#if defined(__SSSE3__)
+#include <tmmintrin.h>
+#endif
+
 namespace wharf::sem {
 namespace detail {
 
@@ -182,20 +186,35 @@ WHARF_SEM_INLINE V128 vround(V128 v) {
 // ---- shuffles, splats, lanes --------------------------------------------------
 // `lanes` holds 16 validated indices < 32 into the concatenation a:b.
 WHARF_SEM_INLINE V128 I8x16Shuffle(V128 a, V128 b, const V128& lanes) {
+#if defined(__SSSE3__)
+  // pshufb zeroes a byte whose index has bit 7 set: pick a's bytes with
+  // indices 0..15 (16..31 saturate to >= 0x80) and b's with 16..31 (0..15
+  // wrap to >= 0xf0), then merge.
+  __m128i idx = _mm_and_si128(__builtin_bit_cast(__m128i, lanes), _mm_set1_epi8(31));
+  __m128i fromA = _mm_shuffle_epi8(__builtin_bit_cast(__m128i, a), _mm_adds_epu8(idx, _mm_set1_epi8(0x70)));
+  __m128i fromB = _mm_shuffle_epi8(__builtin_bit_cast(__m128i, b), _mm_sub_epi8(idx, _mm_set1_epi8(16)));
+  return __builtin_bit_cast(V128, _mm_or_si128(fromA, fromB));
+#else
   uint8_t both[32];
   __builtin_memcpy(both, a.bytes.data(), 16);
   __builtin_memcpy(both + 16, b.bytes.data(), 16);
   V128 r;
   for (int i = 0; i < 16; ++i) r.bytes[i] = both[lanes.bytes[i] & 31];
   return r;
+#endif
 }
+// Indices >= 16 select 0.
 WHARF_SEM_INLINE V128 I8x16Swizzle(V128 a, V128 s) {
+#if defined(__SSSE3__)
+  __m128i idx = _mm_adds_epu8(__builtin_bit_cast(__m128i, s), _mm_set1_epi8(0x70));  // >= 16 -> bit 7 set
+  return __builtin_bit_cast(V128, _mm_shuffle_epi8(__builtin_bit_cast(__m128i, a), idx));
+#else
+  uint8_t table[17] = {};  // a, then the 0 that every out-of-range index reads
+  __builtin_memcpy(table, a.bytes.data(), 16);
   V128 r;
-  for (int i = 0; i < 16; ++i) {
-    uint8_t idx = s.bytes[i];
-    r.bytes[i] = idx < 16 ? a.bytes[idx] : 0;
-  }
+  for (int i = 0; i < 16; ++i) r.bytes[i] = table[s.bytes[i] < 16 ? s.bytes[i] : 16];
   return r;
+#endif
 }
 
 WHARF_SEM_INLINE V128 I8x16Splat(uint32_t x) { return detail::out(detail::splat<detail::u8x16>(uint8_t(x))); }
