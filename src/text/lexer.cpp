@@ -118,7 +118,7 @@ class Lexer {
       if (isSpace(c)) {
         ++pos_;
       } else if (atLineComment()) {
-        size_t nl = src_.find('\n', pos_);
+        size_t nl = src_.find_first_of("\n\r", pos_);
         pos_ = nl == std::string_view::npos ? src_.size() : nl + 1;
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         size_t start = pos_;
@@ -167,7 +167,7 @@ class Lexer {
         std::string err;
         scanString(&err);
       } else if (atLineComment()) {
-        size_t nl = src_.find('\n', pos_);
+        size_t nl = src_.find_first_of("\n\r", pos_);
         pos_ = nl == std::string_view::npos ? src_.size() : nl + 1;
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         if (!skipBlockComment()) return false;

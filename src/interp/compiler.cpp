@@ -1,0 +1,871 @@
+// Compiles validated Wasm function bodies into threaded code (see code.h).
+//
+// The compiler walks each body once, keeping a virtual operand stack whose
+// entries name where a value lives: a temp slot (its canonical position,
+// tempBase + stack depth), a local's slot (deferred local.get) or a constant
+// slot. Values are copied ("materialized") into their canonical temp slots
+// only where control flow or aliasing requires it: at block boundaries, for
+// call arguments, on branches, and before a local that is still referenced on
+// the stack gets overwritten.
+#include <unordered_map>
+
+#include "binary/instr_reader.h"
+#include "interp/interp.h"
+#include "interp/simple_ops.h"
+
+namespace wharf::interp {
+namespace {
+
+struct Entry {
+  enum Kind : uint8_t { Temp, Local, Const };
+  uint32_t slot;
+  uint8_t width;  // slots: 1, or 2 for v128
+  Kind kind;
+};
+
+struct Ctrl {
+  enum Kind : uint8_t { Func, Block, Loop, If };
+  Kind kind;
+  uint32_t stackSize;  // entries below the block's params
+  uint32_t baseSlots;  // stack height in slots below the block's params
+  std::vector<ValType> params, results;
+  std::vector<std::pair<uint32_t, uint32_t>>
+      fixups;  // (instruction start, operand index) to patch with the end
+  uint32_t loopStart = 0;
+  int64_t elseFixupInstr = -1;  // the if's br_unless, until `else` or `end`
+  uint32_t elseFixupOperand = 0;
+  uint32_t spillBase = 0;  // if with params: where the params are saved for the else arm
+  bool unreachable = false;
+  bool hasElse = false;
+};
+
+uint32_t slotsOf(const std::vector<ValType>& ts) {
+  uint32_t n = 0;
+  for (ValType t : ts) n += t.slots();
+  return n;
+}
+
+struct ConstKey {
+  uint64_t lo, hi;
+  uint8_t width;
+  bool operator==(const ConstKey&) const = default;
+};
+struct ConstKeyHash {
+  size_t operator()(const ConstKey& k) const { return k.lo * 0x9E3779B97F4A7C15ull ^ k.hi ^ k.width; }
+};
+
+class FunctionCompiler {
+ public:
+  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex)
+      : m_(m),
+        cm_(cm),
+        funcIndex_(m.numImportedFuncs + definedIndex),
+        fn_(m.functions[definedIndex]),
+        type_(m.types[fn_.typeIndex]) {}
+
+  Expected<void> compile(CompiledFunc& out, std::vector<Word>& codeOut);
+
+ private:
+  struct Opnd {
+    uint32_t v;
+  };
+
+  // ---- emission ----
+  uint32_t emit(Handler h, std::initializer_list<uint32_t> operands) {
+    lastDst_ = kNoDst;
+    uint32_t start = static_cast<uint32_t>(code_.size());
+    Word w;
+    w.h = h;
+    code_.push_back(w);
+    unsigned n = 0;
+    for (uint32_t v : operands) {
+      if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
+      code_.back().u32[n % 2] = v;
+      ++n;
+    }
+    return start;
+  }
+  void patchOperand(uint32_t instr, uint32_t k, uint32_t v) { code_[instr + 1 + k / 2].u32[k % 2] = v; }
+  void patchBranch(uint32_t instr, uint32_t k, uint32_t target) {
+    code_[instr + 1 + k / 2].i32[k % 2] = static_cast<int32_t>(target) - static_cast<int32_t>(instr);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
+  // Remembers that the last instruction wrote the top entry through operand k,
+  // so a following local.set can retarget it.
+  void markDst(uint32_t instr, uint32_t k) { lastDst_ = {instr, k, static_cast<uint32_t>(stack_.size())}; }
+
+  // ---- virtual stack ----
+  uint32_t canonicalSlot(uint32_t heightSlots) const { return tempBase_ + heightSlots; }
+  Entry pushTemp(ValType t) {
+    Entry e{canonicalSlot(heightSlots_), static_cast<uint8_t>(t.slots()), Entry::Temp};
+    push(e);
+    return e;
+  }
+  void push(Entry e) {
+    stack_.push_back(e);
+    heightSlots_ += e.width;
+    if (heightSlots_ > maxHeightSlots_) maxHeightSlots_ = heightSlots_;
+  }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    heightSlots_ -= e.width;
+    return e;
+  }
+  void copySlots(uint32_t dst, const Entry& e) {
+    if (dst == e.slot) return;
+    emit(e.width == 2 ? opCopy2 : opCopy1, {dst, e.slot});
+  }
+  // Moves entry i into its canonical temp slot.
+  void materialize(size_t i) {
+    Entry& e = stack_[i];
+    uint32_t h = 0;
+    for (size_t k = 0; k < i; ++k) h += stack_[k].width;
+    uint32_t dst = canonicalSlot(h);
+    if (e.kind == Entry::Temp && e.slot == dst) return;
+    copySlots(dst, e);
+    e.slot = dst;
+    e.kind = Entry::Temp;
+  }
+  void materializeTop(size_t n) {
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(i);
+  }
+  void materializeLocals() {
+    for (size_t i = 0; i < stack_.size(); ++i)
+      if (stack_[i].kind == Entry::Local) materialize(i);
+  }
+  // Before `slot` (a local) is overwritten: detach stack entries still reading it.
+  bool materializeRefsTo(uint32_t slot) {
+    bool any = false;
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i].kind == Entry::Local && stack_[i].slot == slot) {
+        materialize(i);
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  Entry constEntry(uint64_t lo, uint64_t hi, uint8_t width) {
+    auto it = constIndex_.find(ConstKey{lo, hi, width});
+    uint32_t slot;
+    if (it != constIndex_.end()) {
+      slot = it->second;
+    } else {
+      slot = constBase_ + static_cast<uint32_t>(consts_.size());
+      consts_.push_back(lo);
+      if (width == 2) consts_.push_back(hi);
+      constIndex_.emplace(ConstKey{lo, hi, width}, slot);
+    }
+    return Entry{slot, width, Entry::Const};
+  }
+
+  // ---- control ----
+  Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  const std::vector<ValType>& labelTypes(const Ctrl& c) const {
+    return c.kind == Ctrl::Loop ? c.params : c.results;
+  }
+  void setUnreachable() {
+    Ctrl& c = ctrls_.back();
+    while (stack_.size() > c.stackSize) pop();
+    c.unreachable = true;
+  }
+  // Copies the top `n` values to the label's canonical slots (if not there).
+  void emitBranchCopies(const Ctrl& target, uint32_t nValues) {
+    uint32_t dst = canonicalSlot(target.baseSlots);
+    for (size_t i = stack_.size() - nValues; i < stack_.size(); ++i) {
+      copySlots(dst, stack_[i]);
+      dst += stack_[i].width;
+    }
+  }
+  bool branchNeedsCopies(const Ctrl& target, uint32_t nValues) const {
+    uint32_t dst = tempBase_ + target.baseSlots;
+    for (size_t i = stack_.size() - nValues; i < stack_.size(); ++i) {
+      if (stack_[i].slot != dst) return true;
+      dst += stack_[i].width;
+    }
+    return false;
+  }
+  // Emits a jump to the label (patched later for blocks; known for loops).
+  void emitJumpTo(Ctrl& target) {
+    uint32_t j = emit(opJump, {0});
+    if (target.kind == Ctrl::Loop)
+      patchBranch(j, 0, target.loopStart);
+    else
+      target.fixups.push_back({j, 0});
+  }
+  void emitReturn() {
+    uint32_t nResults = static_cast<uint32_t>(type_.results.size());
+    // The return copies source slots to 0.. in order; a source that one of
+    // the earlier copies overwrites is materialized to a temp first.
+    uint32_t dst = 0;
+    for (size_t i = stack_.size() - nResults; i < stack_.size(); ++i) {
+      if (stack_[i].slot < dst) materialize(i);
+      dst += stack_[i].width;
+    }
+    std::vector<uint32_t> ops;
+    ops.push_back(resultSlots_);
+    for (size_t i = stack_.size() - nResults; i < stack_.size(); ++i)
+      for (uint32_t k = 0; k < stack_[i].width; ++k) ops.push_back(stack_[i].slot + k);
+    lastDst_ = kNoDst;
+    Word w;
+    w.h = opReturn;
+    uint32_t start = here();
+    code_.push_back(w);
+    for (size_t n = 0; n < ops.size(); ++n) {
+      if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
+      code_.back().u32[n % 2] = ops[n];
+    }
+    (void)start;
+  }
+  void emitBranch(uint32_t depth) {
+    Ctrl& target = label(depth);
+    if (target.kind == Ctrl::Func) return emitReturn();
+    emitBranchCopies(target, static_cast<uint32_t>(labelTypes(target).size()));
+    emitJumpTo(target);
+  }
+  void resolveFixups(Ctrl& c, uint32_t target) {
+    for (auto [instr, k] : c.fixups) patchBranch(instr, k, target);
+    c.fixups.clear();
+  }
+  void blockTypes(const BlockType& bt, std::vector<ValType>& params, std::vector<ValType>& results) {
+    params.clear();
+    results.clear();
+    if (bt.kind == BlockType::Value) results.push_back(bt.type);
+    if (bt.kind == BlockType::TypeIndex) {
+      params = m_.types[bt.index].params;
+      results = m_.types[bt.index].results;
+    }
+  }
+  void enterBlock(Ctrl::Kind kind, const BlockType& bt) {
+    Ctrl c;
+    c.kind = kind;
+    blockTypes(bt, c.params, c.results);
+    materializeLocals();
+    materializeTop(c.params.size());
+    c.stackSize = static_cast<uint32_t>(stack_.size() - c.params.size());
+    c.baseSlots = heightSlots_ - slotsOf(c.params);
+    lastDst_ = kNoDst;
+    ctrls_.push_back(std::move(c));
+  }
+  // Pushes the label's result values, which sit in their canonical slots.
+  void pushResults(const std::vector<ValType>& types) {
+    for (ValType t : types) pushTemp(t);
+  }
+
+  Expected<void> compileInstr(const Instr& in);
+  void prescanConstants();
+
+  static constexpr struct DstMark {
+    uint32_t instr, operand, stackSize;
+  } kNoDst{UINT32_MAX, 0, 0};
+
+  const Module& m_;
+  CompiledModule& cm_;
+  uint32_t funcIndex_;
+  const Function& fn_;
+  const FuncType& type_;
+
+  std::vector<Word> code_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  std::vector<uint32_t> localSlot_;
+  std::vector<ValType> localType_;
+  uint32_t heightSlots_ = 0, maxHeightSlots_ = 0;
+  uint32_t paramSlots_ = 0, localSlots_ = 0, resultSlots_ = 0;
+  uint32_t constBase_ = 0, spillBase_ = 0, spillSlots_ = 0, tempBase_ = 0;
+  std::vector<Slot> consts_;
+  std::unordered_map<ConstKey, uint32_t, ConstKeyHash> constIndex_;
+  uint32_t nextSpill_ = 0;
+  DstMark lastDst_ = kNoDst;
+  uint32_t skipDepth_ = 0;
+};
+
+void FunctionCompiler::prescanConstants() {
+  // Constants and spill slots live below the temps, so the frame layout is
+  // fixed before compiling: count them first.
+  InstrReader r(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
+  uint32_t constSlots = 0;
+  while (!r.atEnd()) {
+    auto in = r.next();
+    if (!in) break;
+    switch (in->op) {
+      case Opcode::I32Const:
+      case Opcode::I64Const:
+      case Opcode::F32Const:
+      case Opcode::F64Const:
+      case Opcode::RefNull: constSlots += 1; break;
+      case Opcode::V128Const: constSlots += 2; break;
+      case Opcode::If:
+        if (in->block.kind == BlockType::TypeIndex) spillSlots_ += slotsOf(m_.types[in->block.index].params);
+        break;
+      default: break;
+    }
+  }
+  spillBase_ = constBase_ + constSlots;
+  tempBase_ = spillBase_ + spillSlots_;
+}
+
+Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& codeOut) {
+  for (ValType t : type_.params) {
+    localSlot_.push_back(paramSlots_);
+    localType_.push_back(t);
+    paramSlots_ += t.slots();
+  }
+  uint32_t s = paramSlots_;
+  for (const LocalRun& run : fn_.locals) {
+    for (uint32_t i = 0; i < run.count; ++i) {
+      localSlot_.push_back(s);
+      localType_.push_back(run.type);
+      s += run.type.slots();
+    }
+  }
+  localSlots_ = s - paramSlots_;
+  resultSlots_ = slotsOf(type_.results);
+  constBase_ = s;
+  prescanConstants();
+
+  Ctrl f;
+  f.kind = Ctrl::Func;
+  f.stackSize = 0;
+  f.baseSlots = 0;
+  f.results = type_.results;
+  ctrls_.push_back(std::move(f));
+
+  InstrReader reader(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
+  while (!reader.atEnd() && !ctrls_.empty()) {
+    WHARF_TRY(in, reader.next());
+    WHARF_CHECK(compileInstr(in));
+  }
+
+  out.code = nullptr;  // set once the code has its final address
+  out.numParamSlots = paramSlots_;
+  out.numLocalSlots = localSlots_;
+  out.numResultSlots = resultSlots_;
+  out.constBase = constBase_;
+  // Constants, then zeroed spill slots, are copied into the frame on entry.
+  out.consts = consts_;
+  out.consts.resize(consts_.size() + spillSlots_, 0);
+  out.consts.resize(tempBase_ - constBase_, 0);
+  out.frameSlots = tempBase_ + maxHeightSlots_ + 2;
+  out.funcIndex = funcIndex_;
+  codeOut = std::move(code_);
+  return {};
+}
+
+Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
+  const Opcode op = in.op;
+  // Skip dead code after an unconditional branch up to the end/else that
+  // closes the current block.
+  if (ctrls_.back().unreachable) {
+    switch (op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: ++skipDepth_; return {};
+      case Opcode::End:
+        if (skipDepth_ > 0) {
+          --skipDepth_;
+          return {};
+        }
+        break;
+      case Opcode::Else:
+        if (skipDepth_ > 0) return {};
+        break;
+      default: return {};
+    }
+  }
+
+  if (Handler h = kSimpleHandlers[static_cast<uint16_t>(op)]) {
+    const OpInfo& info = opInfo(op);
+    uint32_t ops[5];
+    unsigned n = info.sig.numParams;
+    Entry args[3];
+    for (unsigned i = n; i-- > 0;) args[i] = pop();
+    ValType rt = info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32();
+    Entry d = pushTemp(rt);
+    ops[0] = d.slot;
+    for (unsigned i = 0; i < n; ++i) ops[1 + i] = args[i].slot;
+    uint32_t instr;
+    if (info.imm == ImmKind::Lane) {
+      ops[1 + n] = in.lane;
+      instr = n == 1 ? emit(h, {ops[0], ops[1], ops[2]}) : emit(h, {ops[0], ops[1], ops[2], ops[3]});
+    } else if (n == 1) {
+      instr = emit(h, {ops[0], ops[1]});
+    } else if (n == 2) {
+      instr = emit(h, {ops[0], ops[1], ops[2]});
+    } else {
+      instr = emit(h, {ops[0], ops[1], ops[2], ops[3]});
+    }
+    if (info.imm == ImmKind::Shuffle) {
+      Word w[2];
+      std::memcpy(w, in.v128.bytes.data(), 16);
+      code_.push_back(w[0]);
+      code_.push_back(w[1]);
+    }
+    markDst(instr, 0);
+    return {};
+  }
+
+  switch (op) {
+    case Opcode::Nop: return {};
+    case Opcode::Unreachable:
+      emit(opUnreachable, {});
+      setUnreachable();
+      return {};
+    case Opcode::Block: enterBlock(Ctrl::Block, in.block); return {};
+    case Opcode::Loop:
+      enterBlock(Ctrl::Loop, in.block);
+      ctrls_.back().loopStart = here();
+      return {};
+    case Opcode::If: {
+      Entry cond = pop();
+      enterBlock(Ctrl::If, in.block);
+      Ctrl& c = ctrls_.back();
+      if (!c.params.empty()) {
+        // The then-arm may overwrite the params' slots; keep a copy for else.
+        c.spillBase = spillBase_ + nextSpill_;
+        uint32_t s = c.spillBase;
+        for (size_t i = stack_.size() - c.params.size(); i < stack_.size(); ++i) {
+          copySlots(s, stack_[i]);
+          s += stack_[i].width;
+        }
+        nextSpill_ = s - spillBase_;
+      }
+      c.elseFixupInstr = emit(opBrUnless, {cond.slot, 0});
+      c.elseFixupOperand = 1;
+      return {};
+    }
+    case Opcode::Else: {
+      Ctrl& c = ctrls_.back();
+      if (!c.unreachable) {
+        materializeTop(c.results.size());
+        emitJumpTo(c);
+      }
+      patchBranch(static_cast<uint32_t>(c.elseFixupInstr), c.elseFixupOperand, here());
+      c.elseFixupInstr = -1;
+      c.hasElse = true;
+      c.unreachable = false;
+      while (stack_.size() > c.stackSize) pop();
+      uint32_t s = c.spillBase;
+      for (ValType t : c.params) {
+        Entry e = pushTemp(t);
+        copySlots(e.slot, Entry{s, static_cast<uint8_t>(t.slots()), Entry::Temp});
+        s += t.slots();
+      }
+      lastDst_ = kNoDst;
+      return {};
+    }
+    case Opcode::End: {
+      Ctrl& c = ctrls_.back();
+      if (c.kind == Ctrl::Func) {
+        if (!c.unreachable) emitReturn();
+        ctrls_.pop_back();
+        return {};
+      }
+      if (!c.unreachable) materializeTop(c.results.size());
+      if (c.elseFixupInstr >= 0)
+        patchBranch(static_cast<uint32_t>(c.elseFixupInstr), c.elseFixupOperand, here());
+      resolveFixups(c, here());
+      while (stack_.size() > c.stackSize) pop();
+      std::vector<ValType> results = std::move(c.results);
+      ctrls_.pop_back();
+      pushResults(results);
+      lastDst_ = kNoDst;
+      return {};
+    }
+    case Opcode::Br:
+      emitBranch(in.index);
+      setUnreachable();
+      return {};
+    case Opcode::BrIf: {
+      Entry cond = pop();
+      Ctrl& target = label(in.index);
+      uint32_t n = static_cast<uint32_t>(labelTypes(target).size());
+      if (target.kind != Ctrl::Func && !branchNeedsCopies(target, n)) {
+        uint32_t b = emit(opBrIf, {cond.slot, 0});
+        if (target.kind == Ctrl::Loop)
+          patchBranch(b, 1, target.loopStart);
+        else
+          target.fixups.push_back({b, 1});
+      } else {
+        uint32_t skip = emit(opBrUnless, {cond.slot, 0});
+        emitBranch(in.index);
+        patchBranch(skip, 1, here());
+      }
+      lastDst_ = kNoDst;
+      return {};
+    }
+    case Opcode::BrTable: {
+      Entry index = pop();
+      uint32_t count = static_cast<uint32_t>(in.brTargets.size());
+      std::vector<uint32_t> depths(in.brTargets.begin(), in.brTargets.end());
+      depths.push_back(in.brDefault);
+      std::vector<uint32_t> ops = {index.slot, count};
+      ops.resize(2 + depths.size(), 0);
+      lastDst_ = kNoDst;
+      uint32_t instr = here();
+      Word w;
+      w.h = opBrTable;
+      code_.push_back(w);
+      for (size_t n = 0; n < ops.size(); ++n) {
+        if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
+        code_.back().u32[n % 2] = ops[n];
+      }
+      for (size_t i = 0; i < depths.size(); ++i) {
+        Ctrl& target = label(depths[i]);
+        uint32_t n = static_cast<uint32_t>(labelTypes(target).size());
+        if (target.kind == Ctrl::Loop && !branchNeedsCopies(target, n)) {
+          patchBranch(instr, 2 + static_cast<uint32_t>(i), target.loopStart);
+        } else if (target.kind == Ctrl::Block || target.kind == Ctrl::If) {
+          if (!branchNeedsCopies(target, n)) {
+            target.fixups.push_back({instr, 2 + static_cast<uint32_t>(i)});
+          } else {
+            patchBranch(instr, 2 + static_cast<uint32_t>(i), here());
+            emitBranch(depths[i]);
+          }
+        } else {
+          // Function label (a return) or a loop needing copies: a stub.
+          patchBranch(instr, 2 + static_cast<uint32_t>(i), here());
+          emitBranch(depths[i]);
+        }
+      }
+      setUnreachable();
+      return {};
+    }
+    case Opcode::Return:
+      emitReturn();
+      setUnreachable();
+      return {};
+    case Opcode::Call: {
+      const FuncType& ft = m_.funcType(in.index);
+      materializeTop(ft.params.size());
+      uint32_t argBase = canonicalSlot(heightSlots_ - slotsOf(ft.params));
+      for (size_t i = 0; i < ft.params.size(); ++i) pop();
+      if (m_.isImportedFunc(in.index)) {
+        emit(opCallImport, {in.index, argBase});
+      } else {
+        lastDst_ = kNoDst;
+        Word w;
+        w.h = opCall;
+        code_.push_back(w);
+        w.ptr = &cm_.funcs[in.index - m_.numImportedFuncs];
+        code_.push_back(w);
+        code_.push_back(Word{.u64 = argBase});
+      }
+      pushResults(ft.results);
+      return {};
+    }
+    case Opcode::CallIndirect: {
+      const FuncType& ft = m_.types[in.index];
+      Entry idx = pop();
+      materializeTop(ft.params.size());
+      uint32_t argBase = canonicalSlot(heightSlots_ - slotsOf(ft.params));
+      for (size_t i = 0; i < ft.params.size(); ++i) pop();
+      emit(opCallIndirect, {cm_.typeIds[in.index], in.index2, idx.slot, argBase});
+      pushResults(ft.results);
+      return {};
+    }
+    case Opcode::Drop: pop(); return {};
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      Entry cond = pop();
+      Entry b = pop();
+      Entry a = pop();
+      Entry d = pushTemp(a.width == 2 ? ValType::v128() : ValType::i64());
+      uint32_t i = emit(a.width == 2 ? opSelect2 : opSelect1, {d.slot, a.slot, b.slot, cond.slot});
+      markDst(i, 0);
+      return {};
+    }
+    case Opcode::LocalGet: {
+      ValType t = localType_[in.index];
+      push(Entry{localSlot_[in.index], static_cast<uint8_t>(t.slots()), Entry::Local});
+      return {};
+    }
+    case Opcode::LocalSet: {
+      uint32_t slot = localSlot_[in.index];
+      Entry v = pop();
+      DstMark mark = lastDst_;
+      bool hadRefs = materializeRefsTo(slot);
+      if (!hadRefs && v.kind == Entry::Temp && mark.instr != UINT32_MAX &&
+          mark.stackSize == stack_.size() + 1) {
+        patchOperand(mark.instr, mark.operand, slot);  // the producer writes the local directly
+        lastDst_ = kNoDst;
+      } else {
+        copySlots(slot, v);
+      }
+      return {};
+    }
+    case Opcode::LocalTee: {
+      uint32_t slot = localSlot_[in.index];
+      DstMark mark = lastDst_;
+      Entry v = pop();
+      bool hadRefs = materializeRefsTo(slot);
+      if (!hadRefs && v.kind == Entry::Temp && mark.instr != UINT32_MAX &&
+          mark.stackSize == stack_.size() + 1) {
+        patchOperand(mark.instr, mark.operand, slot);
+        lastDst_ = kNoDst;
+        push(Entry{slot, v.width, Entry::Local});
+      } else {
+        copySlots(slot, v);
+        push(v);
+      }
+      return {};
+    }
+    case Opcode::GlobalGet: {
+      ValType t = m_.globals[in.index].type;
+      Entry d = pushTemp(t);
+      uint32_t i = emit(t.slots() == 2 ? opGlobalGet2 : opGlobalGet1, {d.slot, in.index});
+      markDst(i, 0);
+      return {};
+    }
+    case Opcode::GlobalSet: {
+      Entry v = pop();
+      emit(v.width == 2 ? opGlobalSet2 : opGlobalSet1, {in.index, v.slot});
+      return {};
+    }
+    case Opcode::I32Const: push(constEntry(static_cast<uint32_t>(in.i32), 0, 1)); return {};
+    case Opcode::I64Const: push(constEntry(static_cast<uint64_t>(in.i64), 0, 1)); return {};
+    case Opcode::F32Const: push(constEntry(in.f32bits, 0, 1)); return {};
+    case Opcode::F64Const: push(constEntry(in.f64bits, 0, 1)); return {};
+    case Opcode::V128Const: {
+      uint64_t lo, hi;
+      std::memcpy(&lo, in.v128.bytes.data(), 8);
+      std::memcpy(&hi, in.v128.bytes.data() + 8, 8);
+      push(constEntry(lo, hi, 2));
+      return {};
+    }
+    case Opcode::RefNull: push(constEntry(0, 0, 1)); return {};
+    case Opcode::RefIsNull: {
+      Entry v = pop();
+      Entry d = pushTemp(ValType::i32());
+      markDst(emit(opRefIsNull, {d.slot, v.slot}), 0);
+      return {};
+    }
+    case Opcode::RefFunc: {
+      Entry d = pushTemp(ValType::funcref());
+      markDst(emit(opRefFunc, {d.slot, in.index}), 0);
+      return {};
+    }
+    case Opcode::MemorySize: {
+      Entry d = pushTemp(ValType::i32());
+      markDst(emit(opMemorySize, {d.slot}), 0);
+      return {};
+    }
+    case Opcode::MemoryGrow: {
+      Entry delta = pop();
+      Entry d = pushTemp(ValType::i32());
+      markDst(emit(opMemoryGrow, {d.slot, delta.slot}), 0);
+      return {};
+    }
+    case Opcode::MemoryFill: {
+      Entry n = pop(), v = pop(), d = pop();
+      emit(opMemoryFill, {d.slot, v.slot, n.slot});
+      return {};
+    }
+    case Opcode::MemoryCopy: {
+      Entry n = pop(), s = pop(), d = pop();
+      emit(opMemoryCopy, {d.slot, s.slot, n.slot});
+      return {};
+    }
+    case Opcode::MemoryInit: {
+      Entry n = pop(), s = pop(), d = pop();
+      emit(opMemoryInit, {d.slot, s.slot, n.slot, in.index});
+      return {};
+    }
+    case Opcode::DataDrop: emit(opDataDrop, {in.index}); return {};
+    case Opcode::TableGet: {
+      Entry i = pop();
+      Entry d = pushTemp(ValType::funcref());
+      markDst(emit(opTableGet, {d.slot, i.slot, in.index}), 0);
+      return {};
+    }
+    case Opcode::TableSet: {
+      Entry v = pop(), i = pop();
+      emit(opTableSet, {i.slot, v.slot, in.index});
+      return {};
+    }
+    case Opcode::TableSize: {
+      Entry d = pushTemp(ValType::i32());
+      markDst(emit(opTableSize, {d.slot, in.index}), 0);
+      return {};
+    }
+    case Opcode::TableGrow: {
+      Entry n = pop(), init = pop();
+      Entry d = pushTemp(ValType::i32());
+      markDst(emit(opTableGrow, {d.slot, init.slot, n.slot, in.index}), 0);
+      return {};
+    }
+    case Opcode::TableFill: {
+      Entry n = pop(), v = pop(), i = pop();
+      emit(opTableFill, {i.slot, v.slot, n.slot, in.index});
+      return {};
+    }
+    case Opcode::TableCopy: {
+      Entry n = pop(), s = pop(), d = pop();
+      emit(opTableCopy, {d.slot, s.slot, n.slot, in.index, in.index2});
+      return {};
+    }
+    case Opcode::TableInit: {
+      Entry n = pop(), s = pop(), d = pop();
+      emit(opTableInit, {d.slot, s.slot, n.slot, in.index2, in.index});
+      return {};
+    }
+    case Opcode::ElemDrop: emit(opElemDrop, {in.index}); return {};
+    default: break;
+  }
+
+  // Memory accesses.
+  Handler h = nullptr;
+  enum { Load, Store, LoadLane, StoreLane } shape = Load;
+  switch (op) {
+    case Opcode::I32Load: h = opLoad<uint32_t, uint32_t>; break;
+    case Opcode::I64Load: h = opLoad<uint64_t, uint64_t>; break;
+    case Opcode::F32Load: h = opLoadF32; break;
+    case Opcode::F64Load: h = opLoadF64; break;
+    case Opcode::I32Load8S: h = opLoad<int8_t, uint32_t>; break;
+    case Opcode::I32Load8U: h = opLoad<uint8_t, uint32_t>; break;
+    case Opcode::I32Load16S: h = opLoad<int16_t, uint32_t>; break;
+    case Opcode::I32Load16U: h = opLoad<uint16_t, uint32_t>; break;
+    case Opcode::I64Load8S: h = opLoad<int8_t, uint64_t>; break;
+    case Opcode::I64Load8U: h = opLoad<uint8_t, uint64_t>; break;
+    case Opcode::I64Load16S: h = opLoad<int16_t, uint64_t>; break;
+    case Opcode::I64Load16U: h = opLoad<uint16_t, uint64_t>; break;
+    case Opcode::I64Load32S: h = opLoad<int32_t, uint64_t>; break;
+    case Opcode::I64Load32U: h = opLoad<uint32_t, uint64_t>; break;
+    case Opcode::V128Load: h = opLoadV128; break;
+    case Opcode::V128Load8x8S: h = opLoadExtend<int8_t, int16_t>; break;
+    case Opcode::V128Load8x8U: h = opLoadExtend<uint8_t, uint16_t>; break;
+    case Opcode::V128Load16x4S: h = opLoadExtend<int16_t, int32_t>; break;
+    case Opcode::V128Load16x4U: h = opLoadExtend<uint16_t, uint32_t>; break;
+    case Opcode::V128Load32x2S: h = opLoadExtend<int32_t, int64_t>; break;
+    case Opcode::V128Load32x2U: h = opLoadExtend<uint32_t, uint64_t>; break;
+    case Opcode::V128Load8Splat: h = opLoadSplat<uint8_t>; break;
+    case Opcode::V128Load16Splat: h = opLoadSplat<uint16_t>; break;
+    case Opcode::V128Load32Splat: h = opLoadSplat<uint32_t>; break;
+    case Opcode::V128Load64Splat: h = opLoadSplat<uint64_t>; break;
+    case Opcode::V128Load32Zero: h = opLoadZero<uint32_t>; break;
+    case Opcode::V128Load64Zero: h = opLoadZero<uint64_t>; break;
+    case Opcode::I32Store:
+      h = opStore<uint32_t, uint32_t>;
+      shape = Store;
+      break;
+    case Opcode::I64Store:
+      h = opStore<uint64_t, uint64_t>;
+      shape = Store;
+      break;
+    case Opcode::F32Store:
+      h = opStoreRaw<4>;
+      shape = Store;
+      break;
+    case Opcode::F64Store:
+      h = opStoreRaw<8>;
+      shape = Store;
+      break;
+    case Opcode::V128Store:
+      h = opStoreRaw<16>;
+      shape = Store;
+      break;
+    case Opcode::I32Store8:
+      h = opStore<uint8_t, uint32_t>;
+      shape = Store;
+      break;
+    case Opcode::I32Store16:
+      h = opStore<uint16_t, uint32_t>;
+      shape = Store;
+      break;
+    case Opcode::I64Store8:
+      h = opStore<uint8_t, uint64_t>;
+      shape = Store;
+      break;
+    case Opcode::I64Store16:
+      h = opStore<uint16_t, uint64_t>;
+      shape = Store;
+      break;
+    case Opcode::I64Store32:
+      h = opStore<uint32_t, uint64_t>;
+      shape = Store;
+      break;
+    case Opcode::V128Load8Lane:
+      h = opLoadLane<uint8_t>;
+      shape = LoadLane;
+      break;
+    case Opcode::V128Load16Lane:
+      h = opLoadLane<uint16_t>;
+      shape = LoadLane;
+      break;
+    case Opcode::V128Load32Lane:
+      h = opLoadLane<uint32_t>;
+      shape = LoadLane;
+      break;
+    case Opcode::V128Load64Lane:
+      h = opLoadLane<uint64_t>;
+      shape = LoadLane;
+      break;
+    case Opcode::V128Store8Lane:
+      h = opStoreLane<uint8_t>;
+      shape = StoreLane;
+      break;
+    case Opcode::V128Store16Lane:
+      h = opStoreLane<uint16_t>;
+      shape = StoreLane;
+      break;
+    case Opcode::V128Store32Lane:
+      h = opStoreLane<uint32_t>;
+      shape = StoreLane;
+      break;
+    case Opcode::V128Store64Lane:
+      h = opStoreLane<uint64_t>;
+      shape = StoreLane;
+      break;
+    default:
+      return makeError(std::string("interpreter: unsupported instruction ") + std::string(opName(op)),
+                       in.offset);
+  }
+  if (in.mem.offset > UINT32_MAX) return makeError("interpreter: memory offset beyond 32 bits", in.offset);
+  uint32_t offset = static_cast<uint32_t>(in.mem.offset);
+  switch (shape) {
+    case Load: {
+      Entry addr = pop();
+      ValType rt = opInfo(op).sig.result == ValType::V128 ? ValType::v128() : ValType::i64();
+      Entry d = pushTemp(rt);
+      markDst(emit(h, {d.slot, addr.slot, offset}), 0);
+      return {};
+    }
+    case Store: {
+      Entry v = pop(), addr = pop();
+      emit(h, {addr.slot, v.slot, offset});
+      return {};
+    }
+    case LoadLane: {
+      Entry vec = pop(), addr = pop();
+      Entry d = pushTemp(ValType::v128());
+      markDst(emit(h, {d.slot, addr.slot, offset, vec.slot, in.lane}), 0);
+      return {};
+    }
+    case StoreLane: {
+      Entry vec = pop(), addr = pop();
+      emit(h, {addr.slot, vec.slot, offset, in.lane});
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& module) {
+  auto cm = std::make_shared<CompiledModule>();
+  cm->funcs.resize(module.functions.size());
+  for (const FuncType& t : module.types) cm->typeIds.push_back(TypeRegistry::instance().intern(t));
+  cm->codeChunks.resize(module.functions.size());
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    FunctionCompiler fc(module, *cm, i);
+    WHARF_CHECK(fc.compile(cm->funcs[i], cm->codeChunks[i]));
+    cm->funcs[i].code = cm->codeChunks[i].data();
+  }
+  return std::shared_ptr<const CompiledModule>(std::move(cm));
+}
+
+const void* functionCode(const CompiledModule& cm, uint32_t definedIndex) { return &cm.funcs[definedIndex]; }
+
+}  // namespace wharf::interp

@@ -1,0 +1,160 @@
+// Entering and leaving threaded code: the per-thread stacks, the call entry
+// point used by the embedding API, and calls out to host functions.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "interp/code.h"
+#include "interp/interp.h"
+#include "runtime/signals.h"
+
+namespace wharf::interp {
+namespace {
+
+// Value stack and frame stack sizes. Both are reserved, not committed: pages
+// are touched only as deep as the guest recurses.
+constexpr size_t kStackSlots = size_t{16} << 20;  // 128 MiB of slots
+constexpr size_t kMaxFrames = 200000;             // guest call depth
+// Host -> wasm -> host ... re-entry uses the native stack; bound it well
+// below what an 8 MiB thread stack holds.
+constexpr uint32_t kMaxEntryDepth = 1000;
+
+void* reserve(size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+struct ThreadStacks {
+  ExecState state;
+  ThreadStacks() {
+    auto* slots = static_cast<Slot*>(reserve(kStackSlots * sizeof(Slot)));
+    auto* frames = static_cast<Frame*>(reserve(kMaxFrames * sizeof(Frame)));
+    if (slots && frames) {
+      state.stack = state.sp = slots;
+      state.stackLimit = slots + kStackSlots;
+      state.frames = state.frameTop = frames;
+      state.frameLimit = frames + kMaxFrames;
+    }
+  }
+  ~ThreadStacks() {
+    if (state.stack) munmap(state.stack, kStackSlots * sizeof(Slot));
+    if (state.frames) munmap(state.frames, kMaxFrames * sizeof(Frame));
+  }
+};
+
+WHARF_PRESERVE_NONE void exitHandler(const Word*, Slot*, uint8_t*, ExecState*) {}
+const Word kExitCode[1] = {Word{.h = exitHandler}};
+
+void toSlots(const Value& v, ValType t, Slot* s) { std::memcpy(s, &v, t.slots() * sizeof(Slot)); }
+Value fromSlots(const Slot* s, ValType t) {
+  Value v;
+  std::memcpy(&v, s, t.slots() * sizeof(Slot));
+  return v;
+}
+
+uint32_t slotCount(const std::vector<ValType>& ts) {
+  uint32_t n = 0;
+  for (ValType t : ts) n += t.slots();
+  return n;
+}
+
+}  // namespace
+
+ExecState& threadState() {
+  thread_local ThreadStacks stacks;
+  return stacks.state;
+}
+
+bool callHost(ExecState* st, FuncInst* fi, Slot* args) {
+  const FuncType& t = *fi->type;
+  Value inBuf[8], outBuf[8];
+  std::vector<Value> inVec, outVec;
+  std::span<Value> in(inBuf, t.params.size()), out(outBuf, t.results.size());
+  if (t.params.size() > 8) {
+    inVec.resize(t.params.size());
+    in = inVec;
+  }
+  if (t.results.size() > 8) {
+    outVec.resize(t.results.size());
+    out = outVec;
+  }
+  const Slot* s = args;
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    in[i] = fromSlots(s, t.params[i]);
+    s += t.params[i].slots();
+  }
+  // A host function may call back into wasm: new activations start above
+  // this call's argument and result slots.
+  Slot* savedSp = st->sp;
+  Instance* savedInstance = st->instance;
+  st->sp = args + std::max(slotCount(t.params), slotCount(t.results));
+  Trap trap = fi->host(in, out);
+  st->sp = savedSp;
+  st->instance = savedInstance;
+  if (trap.kind != TrapKind::None) {
+    st->trap = trap.kind;
+    st->hostTrap = std::move(trap);
+    return false;
+  }
+  Slot* d = args;
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    toSlots(out[i], t.results[i], d);
+    d += t.results[i].slots();
+  }
+  return true;
+}
+
+Trap call(FuncInst* f, std::span<const Value> args, std::span<Value> results) {
+  if (f->isHost()) return f->host(args, results);
+  ExecState& st = threadState();
+  if (!st.stack) return Trap{TrapKind::Host, "cannot reserve the interpreter stack"};
+  const auto* cf = static_cast<const CompiledFunc*>(f->code);
+  const FuncType& type = *f->type;
+  Slot* base = st.sp;
+  uint32_t need = std::max({cf->frameSlots, cf->numParamSlots, cf->numResultSlots});
+  if (base + need > st.stackLimit || st.frameTop == st.frameLimit || st.entryDepth >= kMaxEntryDepth)
+    return Trap{TrapKind::CallStackExhausted, {}};
+
+  Slot* s = base;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    toSlots(args[i], type.params[i], s);
+    s += type.params[i].slots();
+  }
+  Frame* savedTop = st.frameTop;
+  Instance* savedInstance = st.instance;
+  Slot* savedSp = st.sp;
+  *st.frameTop++ = Frame{kExitCode, base, savedInstance, nullptr};
+  enterFrame(cf, base);
+  st.instance = f->instance;
+  st.trap = TrapKind::None;
+  st.sp = base + need;
+  ++st.entryDepth;
+  uint8_t* mem = f->instance->memBase0;
+  ExecState* stp = &st;
+  TrapKind fault = runGuarded([&] { cf->code->h(cf->code, base, mem, stp); });
+  --st.entryDepth;
+
+  Trap result;
+  if (fault != TrapKind::None) {
+    result.kind = fault;
+  } else if (st.trap != TrapKind::None) {
+    // A trap raised by a host function keeps its message and exit code.
+    result = st.hostTrap.kind != TrapKind::None ? std::move(st.hostTrap) : Trap{st.trap, {}, 0};
+  }
+  st.trap = TrapKind::None;
+  st.hostTrap = Trap{};
+  st.frameTop = savedTop;
+  st.instance = savedInstance;
+  st.sp = savedSp;
+  if (result.kind != TrapKind::None) return result;
+
+  const Slot* r = base;
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    results[i] = fromSlots(r, type.results[i]);
+    r += type.results[i].slots();
+  }
+  return result;
+}
+
+}  // namespace wharf::interp
