@@ -1,0 +1,27 @@
+#!/bin/sh
+# Fresh Debian 12 machine -> built wharf + a demo run.
+#   scripts/setup.sh            install packages, build (build/), run the demo
+#   scripts/setup.sh --deps     install packages only
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc \
+  cmake ninja-build libgtest-dev libcli11-dev clang-format-19 \
+  wabt binaryen nodejs npm hyperfine git ca-certificates"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+fi
+[ "${1:-}" = "--deps" ] && exit 0
+
+scripts/build.sh build
+echo "--- demo: examples/demo.wat"
+build/wharf run examples/demo.wat --invoke fac 20
+build/wharf run examples/demo.wat --invoke sum_squares 1000
