@@ -49,15 +49,19 @@ enum class LoadPhase : uint8_t { Decode, Validate, Compile };
 
 // Decodes, validates and compiles `bytes` (the module keeps them). On
 // failure, `failedPhase` (if given) says which step failed.
+// `options` choose how the interpreter compiles it (e.g. fuel metering).
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> bytes,
-                                                         LoadPhase* failedPhase = nullptr);
+                                                         LoadPhase* failedPhase = nullptr,
+                                                         const interp::CompileOptions& options = {});
 inline Expected<std::shared_ptr<const LoadedModule>> loadModule(std::span<const uint8_t> bytes,
-                                                                LoadPhase* failedPhase = nullptr) {
-  return loadModule(std::vector<uint8_t>(bytes.begin(), bytes.end()), failedPhase);
+                                                                LoadPhase* failedPhase = nullptr,
+                                                                const interp::CompileOptions& options = {}) {
+  return loadModule(std::vector<uint8_t>(bytes.begin(), bytes.end()), failedPhase, options);
 }
 // Same, for a module that is already decoded.
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::shared_ptr<const Module> decoded,
-                                                         LoadPhase* failedPhase = nullptr);
+                                                         LoadPhase* failedPhase = nullptr,
+                                                         const interp::CompileOptions& options = {});
 
 // The type of an external value, as imports require and exports provide.
 struct ExternType {

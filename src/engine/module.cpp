@@ -7,23 +7,25 @@
 
 namespace wharf {
 
-Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> bytes, LoadPhase* failedPhase) {
+Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> bytes, LoadPhase* failedPhase,
+                                                         const interp::CompileOptions& options) {
   auto decoded = decodeModule(std::move(bytes));
   if (!decoded.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Decode;
     return decoded.takeError();
   }
-  return loadModule(std::move(decoded).value(), failedPhase);
+  return loadModule(std::move(decoded).value(), failedPhase, options);
 }
 
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::shared_ptr<const Module> decoded,
-                                                         LoadPhase* failedPhase) {
+                                                         LoadPhase* failedPhase,
+                                                         const interp::CompileOptions& options) {
   auto valid = validateModule(*decoded);
   if (!valid.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Validate;
     return valid.takeError();
   }
-  auto code = interp::compileModule(*decoded);
+  auto code = interp::compileModule(*decoded, options);
   if (!code.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Compile;
     return code.takeError();

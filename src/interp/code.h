@@ -11,6 +11,7 @@
 // indirect jump and the hot state (ip, fp, memory base) stays in registers.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -74,6 +75,8 @@ struct ExecState {
   Trap hostTrap;  // details when trap == Host / Exit
   const Word* trapIp = nullptr;
   uint32_t entryDepth = 0;  // nested interp::call activations (host re-entry)
+  int64_t fuel = INT64_MAX;
+  std::atomic<bool> interrupt{false};
 };
 
 // Zeroes the declared locals and loads the constants of a new activation

@@ -32,7 +32,8 @@ struct Ctrl {
   std::vector<std::pair<uint32_t, uint32_t>>
       fixups;  // (instruction start, operand index) to patch with the end
   uint32_t loopStart = 0;
-  int64_t elseFixupInstr = -1;  // the if's br_unless, until `else` or `end`
+  uint32_t meterInstr = UINT32_MAX;  // the opMeter charged for this region's instructions
+  int64_t elseFixupInstr = -1;       // the if's br_unless, until `else` or `end`
   uint32_t elseFixupOperand = 0;
   uint32_t spillBase = 0;  // if with params: where the params are saved for the else arm
   bool unreachable = false;
@@ -56,9 +57,10 @@ struct ConstKeyHash {
 
 class FunctionCompiler {
  public:
-  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex)
+  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex, bool meter)
       : m_(m),
         cm_(cm),
+        meter_(meter),
         funcIndex_(m.numImportedFuncs + definedIndex),
         fn_(m.functions[definedIndex]),
         type_(m.types[fn_.typeIndex]) {}
@@ -245,6 +247,7 @@ class FunctionCompiler {
     materializeTop(c.params.size());
     c.stackSize = static_cast<uint32_t>(stack_.size() - c.params.size());
     c.baseSlots = heightSlots_ - slotsOf(c.params);
+    c.meterInstr = ctrls_.back().meterInstr;
     lastDst_ = kNoDst;
     ctrls_.push_back(std::move(c));
   }
@@ -262,6 +265,7 @@ class FunctionCompiler {
 
   const Module& m_;
   CompiledModule& cm_;
+  bool meter_;
   uint32_t funcIndex_;
   const Function& fn_;
   const FuncType& type_;
@@ -331,6 +335,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
   f.baseSlots = 0;
   f.results = type_.results;
   ctrls_.push_back(std::move(f));
+  if (meter_) ctrls_.back().meterInstr = emit(opMeter, {0});
 
   InstrReader reader(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
   while (!reader.atEnd() && !ctrls_.empty()) {
@@ -375,6 +380,9 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     }
   }
 
+  // Metering: charge this instruction to the check that dominates it.
+  if (meter_) code_[ctrls_.back().meterInstr + 1].u32[0] += 1;
+
   if (Handler h = kSimpleHandlers[static_cast<uint16_t>(op)]) {
     const OpInfo& info = opInfo(op);
     uint32_t ops[5];
@@ -416,6 +424,8 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Opcode::Loop:
       enterBlock(Ctrl::Loop, in.block);
       ctrls_.back().loopStart = here();
+      // Every back edge passes a check, so metered code cannot run forever.
+      if (meter_) ctrls_.back().meterInstr = emit(opMeter, {1});
       return {};
     case Opcode::If: {
       Entry cond = pop();
@@ -853,13 +863,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
 
 }  // namespace
 
-Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& module) {
+Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& module,
+                                                              const CompileOptions& options) {
   auto cm = std::make_shared<CompiledModule>();
   cm->funcs.resize(module.functions.size());
   for (const FuncType& t : module.types) cm->typeIds.push_back(TypeRegistry::instance().intern(t));
   cm->codeChunks.resize(module.functions.size());
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    FunctionCompiler fc(module, *cm, i);
+    FunctionCompiler fc(module, *cm, i, options.meter);
     WHARF_CHECK(fc.compile(cm->funcs[i], cm->codeChunks[i]));
     cm->funcs[i].code = cm->codeChunks[i].data();
   }

@@ -66,6 +66,10 @@ ExecState& threadState() {
   return stacks.state;
 }
 
+void setFuel(int64_t fuel) { threadState().fuel = fuel; }
+int64_t fuelLeft() { return threadState().fuel; }
+std::atomic<bool>* interruptFlag() { return &threadState().interrupt; }
+
 bool callHost(ExecState* st, FuncInst* fi, Slot* args) {
   const FuncType& t = *fi->type;
   Value inBuf[8], outBuf[8];

@@ -107,6 +107,19 @@ HANDLER(opBrTable) {  // index, count, offsets[count + 1] (last = default)
   if (i > n) i = n;
   DISPATCH_TO(ip + OPDS(2 + i));
 }
+HANDLER(opMeter) {  // cost
+  int64_t fuel = st->fuel - static_cast<int64_t>(OPD(0));
+  st->fuel = fuel;
+  if (fuel < 0) [[unlikely]] {
+    st->fuel = 0;
+    TRAP(TrapKind::OutOfFuel);
+  }
+  if (st->interrupt.load(std::memory_order_relaxed)) [[unlikely]] {
+    st->interrupt.store(false, std::memory_order_relaxed);
+    TRAP(TrapKind::Interrupted);
+  }
+  NEXT(WORDS(1));
+}
 HANDLER(opUnreachable) { TRAP(TrapKind::Unreachable); }
 HANDLER(opExit) { return; }  // leaves the handler chain: back in interp::call
 

@@ -3,6 +3,7 @@
 // with guaranteed tail calls between instruction handlers.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <span>
 
@@ -14,8 +15,24 @@ namespace wharf::interp {
 
 struct CompiledModule;
 
+struct CompileOptions {
+  // Emit fuel/interrupt checks at function entries and loop headers. Off by
+  // default so unlimited runs pay nothing for limits they do not use.
+  bool meter = false;
+};
+
 // Compiles every defined function of an already validated module.
-Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& module);
+Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& module,
+                                                              const CompileOptions& options = {});
+
+// Fuel of the calling thread, consumed by metered code: each check charges
+// the number of instructions up to the next check. Running out traps with
+// "all fuel consumed". Unmetered code ignores it.
+void setFuel(int64_t fuel);
+int64_t fuelLeft();
+// Asks metered code running on the thread that owns `flag` to trap with
+// "interrupted" at its next check (callable from any thread or a signal).
+std::atomic<bool>* interruptFlag();
 
 // The code pointer to store in FuncInst::code for defined function `definedIndex`.
 const void* functionCode(const CompiledModule& cm, uint32_t definedIndex);
