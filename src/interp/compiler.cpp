@@ -10,8 +10,8 @@
 #include <unordered_map>
 
 #include "binary/instr_reader.h"
+#include "interp/fusion.h"
 #include "interp/interp.h"
-#include "interp/simple_ops.h"
 
 namespace wharf::interp {
 namespace {
@@ -95,6 +95,51 @@ class FunctionCompiler {
   // Remembers that the last instruction wrote the top entry through operand k,
   // so a following local.set can retarget it.
   void markDst(uint32_t instr, uint32_t k) { lastDst_ = {instr, k, static_cast<uint32_t>(stack_.size())}; }
+
+  // ---- superinstructions (fusion.h) ----
+  // True if `e`, popped from a stack that had `sizeWithE` entries, is the
+  // result of the instruction emitted last, a simple op that nothing else
+  // has read: that instruction can then be fused into e's consumer.
+  bool isLastResult(const Entry& e, size_t sizeWithE) const {
+    return lastOpInstr_ != UINT32_MAX && lastDst_.instr == lastOpInstr_ && lastDst_.operand == 0 &&
+           e.kind == Entry::Temp && lastDst_.stackSize == sizeWithE &&
+           code_[lastOpInstr_ + 1].u32[0] == e.slot;
+  }
+  uint32_t operandOf(uint32_t instr, uint32_t k) const { return code_[instr + 1 + k / 2].u32[k % 2]; }
+  // Removes the last instruction, returning its parameter slots.
+  std::vector<uint32_t> takeLastOp() {
+    unsigned np = opInfo(lastOp_).sig.numParams;
+    std::vector<uint32_t> ps;
+    for (unsigned k = 0; k < np; ++k) ps.push_back(operandOf(lastOpInstr_, 1 + k));
+    code_.resize(lastOpInstr_);
+    lastOpInstr_ = UINT32_MAX;
+    lastDst_ = kNoDst;
+    return ps;
+  }
+  uint32_t emitOps(Handler h, const std::vector<uint32_t>& operands) {
+    lastDst_ = kNoDst;
+    lastOpInstr_ = UINT32_MAX;
+    uint32_t start = here();
+    code_.push_back(Word{.h = h});
+    for (size_t n = 0; n < operands.size(); ++n) {
+      if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
+      code_.back().u32[n % 2] = operands[n];
+    }
+    return start;
+  }
+  // Emits a conditional branch on `cond` (offset operand patched by the
+  // caller); returns (instruction, offset operand index).
+  std::pair<uint32_t, uint32_t> emitCondBranch(const Entry& cond, size_t sizeWithCond, bool negate) {
+    if (isLastResult(cond, sizeWithCond)) {
+      if (Handler h = brCmpHandler(lastOp_, negate)) {
+        std::vector<uint32_t> ops = takeLastOp();
+        uint32_t k = static_cast<uint32_t>(ops.size());
+        ops.push_back(0);
+        return {emitOps(h, ops), k};
+      }
+    }
+    return {emit(negate ? opBrUnless : opBrIf, {cond.slot, 0}), 1};
+  }
 
   // ---- virtual stack ----
   uint32_t canonicalSlot(uint32_t heightSlots) const { return tempBase_ + heightSlots; }
@@ -282,6 +327,8 @@ class FunctionCompiler {
   std::unordered_map<ConstKey, uint32_t, ConstKeyHash> constIndex_;
   uint32_t nextSpill_ = 0;
   DstMark lastDst_ = kNoDst;
+  Opcode lastOp_ = Opcode::Nop;  // the last emitted simple op (fusion candidate)
+  uint32_t lastOpInstr_ = UINT32_MAX;
   uint32_t skipDepth_ = 0;
 };
 
@@ -389,6 +436,25 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     unsigned n = info.sig.numParams;
     Entry args[3];
     for (unsigned i = n; i-- > 0;) args[i] = pop();
+    if (info.imm == ImmKind::None && n >= 1 && n <= 2) {
+      // Fuse with the producer of one operand if it was the last instruction.
+      size_t before = stack_.size() + n;
+      int pos = -1;
+      if (isLastResult(args[n - 1], before))
+        pos = static_cast<int>(n - 1);
+      else if (n == 2 && args[1].kind != Entry::Temp && isLastResult(args[0], before - 1))
+        pos = 0;
+      if (pos >= 0) {
+        if (Handler f = chainHandler(lastOp_, op, static_cast<unsigned>(pos))) {
+          std::vector<uint32_t> ops = takeLastOp();
+          Entry d = pushTemp(info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32());
+          ops.insert(ops.begin(), d.slot);
+          if (n == 2) ops.push_back(args[1 - pos].slot);
+          markDst(emitOps(f, ops), 0);
+          return {};
+        }
+      }
+    }
     ValType rt = info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32();
     Entry d = pushTemp(rt);
     ops[0] = d.slot;
@@ -411,6 +477,8 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       code_.push_back(w[1]);
     }
     markDst(instr, 0);
+    lastOp_ = op;
+    lastOpInstr_ = instr;
     return {};
   }
 
@@ -429,6 +497,10 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       return {};
     case Opcode::If: {
       Entry cond = pop();
+      // A compare right before the `if` fuses with its branch, provided that
+      // entering the block emits nothing in between.
+      DstMark condMark = lastDst_;
+      uint32_t beforeBlock = here();
       enterBlock(Ctrl::If, in.block);
       Ctrl& c = ctrls_.back();
       if (!c.params.empty()) {
@@ -441,8 +513,11 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         }
         nextSpill_ = s - spillBase_;
       }
-      c.elseFixupInstr = emit(opBrUnless, {cond.slot, 0});
-      c.elseFixupOperand = 1;
+      if (here() == beforeBlock) lastDst_ = condMark;
+      auto [b, k] = emitCondBranch(cond, condMark.stackSize, true);
+      c.elseFixupInstr = b;
+      c.elseFixupOperand = k;
+      lastDst_ = kNoDst;
       return {};
     }
     case Opcode::Else: {
@@ -492,15 +567,15 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       Ctrl& target = label(in.index);
       uint32_t n = static_cast<uint32_t>(labelTypes(target).size());
       if (target.kind != Ctrl::Func && !branchNeedsCopies(target, n)) {
-        uint32_t b = emit(opBrIf, {cond.slot, 0});
+        auto [b, k] = emitCondBranch(cond, stack_.size() + 1, false);
         if (target.kind == Ctrl::Loop)
-          patchBranch(b, 1, target.loopStart);
+          patchBranch(b, k, target.loopStart);
         else
-          target.fixups.push_back({b, 1});
+          target.fixups.push_back({b, k});
       } else {
-        uint32_t skip = emit(opBrUnless, {cond.slot, 0});
+        auto [skip, k] = emitCondBranch(cond, stack_.size() + 1, true);
         emitBranch(in.index);
-        patchBranch(skip, 1, here());
+        patchBranch(skip, k, here());
       }
       lastDst_ = kNoDst;
       return {};
@@ -837,6 +912,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Load: {
       Entry addr = pop();
       ValType rt = opInfo(op).sig.result == ValType::V128 ? ValType::v128() : ValType::i64();
+      if (lastOp_ == Opcode::I32Add && isLastResult(addr, stack_.size() + 1)) {
+        if (Handler f = loadAddHandler(op)) {
+          std::vector<uint32_t> ops = takeLastOp();
+          Entry d = pushTemp(rt);
+          markDst(emitOps(f, {d.slot, ops[0], ops[1], offset}), 0);
+          return {};
+        }
+      }
       Entry d = pushTemp(rt);
       markDst(emit(h, {d.slot, addr.slot, offset}), 0);
       return {};

@@ -1,0 +1,198 @@
+// Superinstructions: pairs of instructions fused into one handler when the
+// first one's result is a temporary consumed only by the second, which
+// follows it directly. Each fusion saves a dispatch and a store+load of the
+// intermediate value. Pairs chosen by measured frequency on the benchmark
+// kernels (bench/): arithmetic chains, compare + branch, add + load.
+#pragma once
+
+#include <array>
+
+#include "interp/simple_ops.h"
+
+namespace wharf::interp {
+
+template <Opcode Op>
+struct SemFn;
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
+  template <>                                                        \
+  struct SemFn<Opcode::name> {                                       \
+    using T = semdispatch::name##Fn;                                 \
+  };
+#include "common/opcodes.def"
+#undef WHARF_OP
+
+template <Opcode Op>
+constexpr bool isPlainScalarOp() {
+  constexpr OpInfo info = opInfo(Op);
+  return isSimpleOp(Op) && info.imm == ImmKind::None && info.sig.result != ValType::V128 &&
+         (info.sig.numParams == 1 || info.sig.numParams == 2);
+}
+
+// Evaluates a non-trapping simple op on values read from the frame.
+template <Opcode Op, typename... A>
+inline auto evalOp(A... a) {
+  using R = CType<opInfo(Op).sig.result>;
+  return static_cast<R>(SemFn<Op>::T::call(a...));
+}
+
+template <Opcode P, Opcode C, unsigned Pos>
+constexpr bool chainable() {
+  if constexpr (!isPlainScalarOp<P>() || !isPlainScalarOp<C>()) {
+    return false;
+  } else {
+    constexpr OpSignature p = opInfo(P).sig, c = opInfo(C).sig;
+    if (Pos >= c.numParams) return false;
+    return p.result == c.params[Pos];
+  }
+}
+
+// t = P(x[, y]); dst = C(t[, c]) or C(c, t). Operands: dst, P's params, C's other param.
+template <Opcode P, Opcode C, unsigned Pos>
+HANDLER(opChain) {
+  constexpr OpSignature ps = opInfo(P).sig, cs = opInfo(C).sig;
+  constexpr unsigned np = ps.numParams, nOperands = 1 + np + cs.numParams - 1;
+  using PR = CType<ps.result>;
+  PR t;
+  if constexpr (np == 1)
+    t = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(1)));
+  else
+    t = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(1)), rd<CType<ps.params[1]>>(fp, OPD(2)));
+  using CR = CType<cs.result>;
+  CR r;
+  if constexpr (cs.numParams == 1) {
+    r = evalOp<C>(t);
+  } else if constexpr (Pos == 0) {
+    r = evalOp<C>(t, rd<CType<cs.params[1]>>(fp, OPD(1 + np)));
+  } else {
+    r = evalOp<C>(rd<CType<cs.params[0]>>(fp, OPD(1 + np)), t);
+  }
+  wr<CR>(fp, OPD(0), r);
+  NEXT(WORDS(nOperands));
+}
+
+// Compare + conditional branch: operands are the compare's params, then the
+// branch offset. Neg: branch when the comparison is false (if / br_unless).
+template <Opcode P, bool Neg>
+HANDLER(opBrCmp) {
+  constexpr OpSignature ps = opInfo(P).sig;
+  constexpr unsigned np = ps.numParams;
+  uint32_t c;
+  if constexpr (np == 1)
+    c = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(0)));
+  else
+    c = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(0)), rd<CType<ps.params[1]>>(fp, OPD(1)));
+  if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(np));
+  NEXT(WORDS(np + 1));
+}
+
+// Load whose address is an i32.add of two slots: dst, a, b, offset.
+template <typename Mem, typename Val>
+HANDLER(opLoadAdd) {
+  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + rd<uint32_t>(fp, OPD(2));
+  Mem m;
+  std::memcpy(&m, mem + uint64_t(addr) + OPD(3), sizeof(Mem));
+  if constexpr (std::is_same_v<Val, Mem>) {
+    std::memcpy(fp + OPD(0), &m, sizeof(Mem));
+  } else {
+    wr<Val>(fp, OPD(0), static_cast<Val>(m));
+  }
+  NEXT(WORDS(4));
+}
+
+// ---- tables: producer and consumer sets, by profile ----
+
+template <Opcode... Ops>
+struct OpList {
+  static constexpr std::array<Opcode, sizeof...(Ops)> ops{Ops...};
+};
+
+#define WHARF_I32_BIN                                                                            \
+  Opcode::I32Add, Opcode::I32Sub, Opcode::I32Mul, Opcode::I32And, Opcode::I32Or, Opcode::I32Xor, \
+      Opcode::I32Shl, Opcode::I32ShrS, Opcode::I32ShrU, Opcode::I32Rotl, Opcode::I32Rotr
+#define WHARF_I64_BIN                                                                            \
+  Opcode::I64Add, Opcode::I64Sub, Opcode::I64Mul, Opcode::I64And, Opcode::I64Or, Opcode::I64Xor, \
+      Opcode::I64Shl, Opcode::I64ShrS, Opcode::I64ShrU, Opcode::I64Rotl
+#define WHARF_I32_CMP                                                                           \
+  Opcode::I32Eqz, Opcode::I32Eq, Opcode::I32Ne, Opcode::I32LtS, Opcode::I32LtU, Opcode::I32GtS, \
+      Opcode::I32GtU, Opcode::I32LeS, Opcode::I32LeU, Opcode::I32GeS, Opcode::I32GeU
+#define WHARF_I64_CMP                                                                           \
+  Opcode::I64Eqz, Opcode::I64Eq, Opcode::I64Ne, Opcode::I64LtS, Opcode::I64LtU, Opcode::I64GtS, \
+      Opcode::I64GtU, Opcode::I64LeS, Opcode::I64LeU, Opcode::I64GeS, Opcode::I64GeU
+#define WHARF_F_ARITH \
+  Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F32Add, Opcode::F32Sub, Opcode::F32Mul
+
+using ChainProducers = OpList<WHARF_I32_BIN, WHARF_I64_BIN, WHARF_F_ARITH, Opcode::I32WrapI64,
+                              Opcode::I64ExtendI32U, Opcode::I64ExtendI32S, Opcode::F64ConvertI32S>;
+using ChainConsumers = OpList<WHARF_I32_BIN, WHARF_I64_BIN, WHARF_F_ARITH, WHARF_I32_CMP, WHARF_I64_CMP,
+                              Opcode::I32WrapI64, Opcode::I64ExtendI32U, Opcode::I64ExtendI32S>;
+using BranchCompares = OpList<WHARF_I32_CMP, WHARF_I64_CMP>;
+
+template <typename List>
+constexpr int indexIn(Opcode op) {
+  for (size_t i = 0; i < List::ops.size(); ++i)
+    if (List::ops[i] == op) return static_cast<int>(i);
+  return -1;
+}
+
+constexpr size_t kNumProducers = ChainProducers::ops.size();
+constexpr size_t kNumConsumers = ChainConsumers::ops.size();
+
+template <size_t PI, size_t CI, unsigned Pos>
+constexpr Handler chainEntry() {
+  constexpr Opcode P = ChainProducers::ops[PI], C = ChainConsumers::ops[CI];
+  if constexpr (chainable<P, C, Pos>())
+    return &opChain<P, C, Pos>;
+  else
+    return nullptr;
+}
+
+template <size_t PI, size_t... CI>
+constexpr std::array<Handler, 2 * sizeof...(CI)> chainRow(std::index_sequence<CI...>) {
+  return {chainEntry<PI, CI, 0>()..., chainEntry<PI, CI, 1>()...};
+}
+
+template <size_t... PI>
+constexpr auto chainTable(std::index_sequence<PI...>) {
+  return std::array<std::array<Handler, 2 * kNumConsumers>, sizeof...(PI)>{
+      chainRow<PI>(std::make_index_sequence<kNumConsumers>())...};
+}
+
+inline constexpr auto kChainTable = chainTable(std::make_index_sequence<kNumProducers>());
+
+// The fused handler for "P then C with P's result as C's operand Pos", or null.
+inline Handler chainHandler(Opcode p, Opcode c, unsigned pos) {
+  int pi = indexIn<ChainProducers>(p), ci = indexIn<ChainConsumers>(c);
+  if (pi < 0 || ci < 0) return nullptr;
+  return kChainTable[pi][pos * kNumConsumers + ci];
+}
+
+template <size_t... I>
+constexpr auto brCmpTable(std::index_sequence<I...>) {
+  return std::array<std::array<Handler, 2>, sizeof...(I)>{std::array<Handler, 2>{
+      &opBrCmp<BranchCompares::ops[I], false>, &opBrCmp<BranchCompares::ops[I], true>}...};
+}
+inline constexpr auto kBrCmpTable = brCmpTable(std::make_index_sequence<BranchCompares::ops.size()>());
+
+inline Handler brCmpHandler(Opcode cmp, bool negate) {
+  int i = indexIn<BranchCompares>(cmp);
+  return i < 0 ? nullptr : kBrCmpTable[i][negate ? 1 : 0];
+}
+
+inline Handler loadAddHandler(Opcode load) {
+  switch (load) {
+    case Opcode::I32Load: return opLoadAdd<uint32_t, uint32_t>;
+    case Opcode::I64Load: return opLoadAdd<uint64_t, uint64_t>;
+    case Opcode::F32Load: return opLoadAdd<uint32_t, uint32_t>;  // bit copies
+    case Opcode::F64Load: return opLoadAdd<uint64_t, uint64_t>;
+    case Opcode::I32Load8S: return opLoadAdd<int8_t, uint32_t>;
+    case Opcode::I32Load8U: return opLoadAdd<uint8_t, uint32_t>;
+    case Opcode::I32Load16S: return opLoadAdd<int16_t, uint32_t>;
+    case Opcode::I32Load16U: return opLoadAdd<uint16_t, uint32_t>;
+    case Opcode::I64Load8U: return opLoadAdd<uint8_t, uint64_t>;
+    case Opcode::I64Load32U: return opLoadAdd<uint32_t, uint64_t>;
+    case Opcode::I64Load32S: return opLoadAdd<int32_t, uint64_t>;
+    default: return nullptr;
+  }
+}
+
+}  // namespace wharf::interp
