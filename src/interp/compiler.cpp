@@ -105,6 +105,9 @@ class FunctionCompiler {
            e.kind == Entry::Temp && lastDst_.stackSize == sizeWithE &&
            code_[lastOpInstr_ + 1].u32[0] == e.slot;
   }
+  static bool isPlainLoad(Opcode op) {
+    return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
+  }
   uint32_t operandOf(uint32_t instr, uint32_t k) const { return code_[instr + 1 + k / 2].u32[k % 2]; }
   // Removes the last instruction, returning its parameter slots.
   std::vector<uint32_t> takeLastOp() {
@@ -329,6 +332,7 @@ class FunctionCompiler {
   DstMark lastDst_ = kNoDst;
   Opcode lastOp_ = Opcode::Nop;  // the last emitted simple op (fusion candidate)
   uint32_t lastOpInstr_ = UINT32_MAX;
+  bool lastIsLoadAdd_ = false;  // lastOp_ is a load fused with its address add
   uint32_t skipDepth_ = 0;
 };
 
@@ -445,6 +449,19 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       else if (n == 2 && args[1].kind != Entry::Temp && isLastResult(args[0], before - 1))
         pos = 0;
       if (pos >= 0) {
+        if (n == 2 && isPlainLoad(lastOp_)) {
+          if (Handler f = loadOpHandler(lastOp_, op, static_cast<unsigned>(pos), lastIsLoadAdd_)) {
+            std::vector<uint32_t> ops;
+            unsigned nOps = lastIsLoadAdd_ ? 3 : 2;  // (addr | a, b), offset
+            for (unsigned k = 0; k < nOps; ++k) ops.push_back(operandOf(lastOpInstr_, 1 + k));
+            code_.resize(lastOpInstr_);
+            Entry d = pushTemp(ValType::i64());
+            ops.insert(ops.begin(), d.slot);
+            ops.push_back(args[1 - pos].slot);
+            markDst(emitOps(f, ops), 0);
+            return {};
+          }
+        }
         if (Handler f = chainHandler(lastOp_, op, static_cast<unsigned>(pos))) {
           std::vector<uint32_t> ops = takeLastOp();
           Entry d = pushTemp(info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32());
@@ -479,6 +496,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     markDst(instr, 0);
     lastOp_ = op;
     lastOpInstr_ = instr;
+    lastIsLoadAdd_ = false;
     return {};
   }
 
@@ -912,20 +930,35 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Load: {
       Entry addr = pop();
       ValType rt = opInfo(op).sig.result == ValType::V128 ? ValType::v128() : ValType::i64();
-      if (lastOp_ == Opcode::I32Add && isLastResult(addr, stack_.size() + 1)) {
+      if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
         if (Handler f = loadAddHandler(op)) {
           std::vector<uint32_t> ops = takeLastOp();
           Entry d = pushTemp(rt);
-          markDst(emitOps(f, {d.slot, ops[0], ops[1], offset}), 0);
+          uint32_t instr = emitOps(f, {d.slot, ops[0], ops[1], offset});
+          markDst(instr, 0);
+          lastOp_ = op;  // a further consumer may fuse with this load
+          lastOpInstr_ = instr;
+          lastIsLoadAdd_ = true;
           return {};
         }
       }
       Entry d = pushTemp(rt);
-      markDst(emit(h, {d.slot, addr.slot, offset}), 0);
+      uint32_t instr = emit(h, {d.slot, addr.slot, offset});
+      markDst(instr, 0);
+      lastOp_ = op;
+      lastOpInstr_ = instr;
+      lastIsLoadAdd_ = false;
       return {};
     }
     case Store: {
       Entry v = pop(), addr = pop();
+      if (isLastResult(v, stack_.size() + 2)) {
+        if (Handler f = opStoreHandler(lastOp_, op)) {
+          std::vector<uint32_t> ops = takeLastOp();
+          emitOps(f, {addr.slot, ops[0], ops[1], offset});
+          return {};
+        }
+      }
       emit(h, {addr.slot, v.slot, offset});
       return {};
     }

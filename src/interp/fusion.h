@@ -99,6 +99,56 @@ HANDLER(opLoadAdd) {
   NEXT(WORDS(4));
 }
 
+// Plain load feeding a binary op: dst, addr, offset, other.
+template <Opcode L, Opcode C, unsigned Pos>
+HANDLER(opLoadOp) {
+  constexpr OpSignature cs = opInfo(C).sig;
+  using T = CType<opInfo(L).sig.result>;
+  T v;
+  std::memcpy(&v, mem + uint64_t(rd<uint32_t>(fp, OPD(1))) + OPD(2), sizeof(T));
+  using CR = CType<cs.result>;
+  CR r;
+  if constexpr (Pos == 0)
+    r = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(3)));
+  else
+    r = evalOp<C>(rd<CType<cs.params[0]>>(fp, OPD(3)), v);
+  wr<CR>(fp, OPD(0), r);
+  NEXT(WORDS(4));
+}
+
+// Load at (a + b + offset) feeding a binary op: dst, a, b, offset, other.
+template <Opcode L, Opcode C, unsigned Pos>
+HANDLER(opLoadAddOp) {
+  constexpr OpSignature cs = opInfo(C).sig;
+  using T = CType<opInfo(L).sig.result>;
+  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + rd<uint32_t>(fp, OPD(2));
+  T v;
+  std::memcpy(&v, mem + uint64_t(addr) + OPD(3), sizeof(T));
+  using CR = CType<cs.result>;
+  CR r;
+  if constexpr (Pos == 0)
+    r = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(4)));
+  else
+    r = evalOp<C>(rd<CType<cs.params[0]>>(fp, OPD(4)), v);
+  wr<CR>(fp, OPD(0), r);
+  NEXT(WORDS(5));
+}
+
+// Binary op whose result is stored: addr, a, b, offset.
+template <Opcode P, typename Mem>
+HANDLER(opOpStore) {
+  constexpr OpSignature ps = opInfo(P).sig;
+  auto r = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(1)), rd<CType<ps.params[1]>>(fp, OPD(2)));
+  Mem m;
+  if constexpr (sizeof(Mem) == sizeof(r)) {
+    std::memcpy(&m, &r, sizeof(Mem));
+  } else {
+    m = static_cast<Mem>(r);
+  }
+  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(0))) + OPD(3), &m, sizeof(Mem));
+  NEXT(WORDS(4));
+}
+
 // ---- tables: producer and consumer sets, by profile ----
 
 template <Opcode... Ops>
@@ -176,6 +226,69 @@ inline constexpr auto kBrCmpTable = brCmpTable(std::make_index_sequence<BranchCo
 inline Handler brCmpHandler(Opcode cmp, bool negate) {
   int i = indexIn<BranchCompares>(cmp);
   return i < 0 ? nullptr : kBrCmpTable[i][negate ? 1 : 0];
+}
+
+using LoadOpLoads = OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load>;
+using LoadOpConsumers = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I32Mul, Opcode::I32And, Opcode::I32Or,
+                               Opcode::I32Xor, Opcode::I64Add, Opcode::I64Sub, Opcode::I64Mul, Opcode::I64And,
+                               Opcode::I64Or, Opcode::I64Xor, WHARF_F_ARITH, Opcode::F64Div, Opcode::F32Div>;
+
+template <bool WithAdd, Opcode L, Opcode C, unsigned Pos>
+constexpr Handler loadOpEntry() {
+  constexpr OpSignature cs = opInfo(C).sig;
+  if constexpr (opInfo(L).sig.result != cs.params[Pos])
+    return nullptr;
+  else if constexpr (WithAdd)
+    return &opLoadAddOp<L, C, Pos>;
+  else
+    return &opLoadOp<L, C, Pos>;
+}
+template <bool WithAdd, size_t LI, size_t... CI>
+constexpr std::array<Handler, 2 * sizeof...(CI)> loadOpRow(std::index_sequence<CI...>) {
+  return {loadOpEntry<WithAdd, LoadOpLoads::ops[LI], LoadOpConsumers::ops[CI], 0>()...,
+          loadOpEntry<WithAdd, LoadOpLoads::ops[LI], LoadOpConsumers::ops[CI], 1>()...};
+}
+template <bool WithAdd, size_t... LI>
+constexpr auto loadOpTable(std::index_sequence<LI...>) {
+  return std::array<std::array<Handler, 2 * LoadOpConsumers::ops.size()>, sizeof...(LI)>{
+      loadOpRow<WithAdd, LI>(std::make_index_sequence<LoadOpConsumers::ops.size()>())...};
+}
+inline constexpr auto kLoadOpTable = loadOpTable<false>(std::make_index_sequence<LoadOpLoads::ops.size()>());
+inline constexpr auto kLoadAddOpTable =
+    loadOpTable<true>(std::make_index_sequence<LoadOpLoads::ops.size()>());
+
+// The fused "load then op" handler (address from a slot, or an i32.add of
+// two slots when withAdd), or null.
+inline Handler loadOpHandler(Opcode load, Opcode op, unsigned pos, bool withAdd) {
+  int li = indexIn<LoadOpLoads>(load), ci = indexIn<LoadOpConsumers>(op);
+  if (li < 0 || ci < 0) return nullptr;
+  return (withAdd ? kLoadAddOpTable : kLoadOpTable)[li][pos * LoadOpConsumers::ops.size() + ci];
+}
+
+inline Handler opStoreHandler(Opcode op, Opcode store) {
+#define WHARF_OPSTORE(O, S, M) \
+  if (op == Opcode::O && store == Opcode::S) return &opOpStore<Opcode::O, M>;
+  WHARF_OPSTORE(F64Add, F64Store, uint64_t)
+  WHARF_OPSTORE(F64Sub, F64Store, uint64_t)
+  WHARF_OPSTORE(F64Mul, F64Store, uint64_t)
+  WHARF_OPSTORE(F32Add, F32Store, uint32_t)
+  WHARF_OPSTORE(F32Sub, F32Store, uint32_t)
+  WHARF_OPSTORE(F32Mul, F32Store, uint32_t)
+  WHARF_OPSTORE(I32Add, I32Store, uint32_t)
+  WHARF_OPSTORE(I32Sub, I32Store, uint32_t)
+  WHARF_OPSTORE(I32And, I32Store, uint32_t)
+  WHARF_OPSTORE(I32Or, I32Store, uint32_t)
+  WHARF_OPSTORE(I32Xor, I32Store, uint32_t)
+  WHARF_OPSTORE(I32Add, I32Store8, uint8_t)
+  WHARF_OPSTORE(I32Or, I32Store8, uint8_t)
+  WHARF_OPSTORE(I32ShrU, I32Store8, uint8_t)
+  WHARF_OPSTORE(I64Add, I64Store, uint64_t)
+  WHARF_OPSTORE(I64Sub, I64Store, uint64_t)
+  WHARF_OPSTORE(I64Xor, I64Store, uint64_t)
+  WHARF_OPSTORE(I64Or, I64Store, uint64_t)
+  WHARF_OPSTORE(I64And, I64Store, uint64_t)
+#undef WHARF_OPSTORE
+  return nullptr;
 }
 
 inline Handler loadAddHandler(Opcode load) {
