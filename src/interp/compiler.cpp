@@ -90,6 +90,7 @@ class FunctionCompiler {
   void patchOperand(uint32_t instr, uint32_t k, uint32_t v) { code_[instr + 1 + k / 2].u32[k % 2] = v; }
   void patchBranch(uint32_t instr, uint32_t k, uint32_t target) {
     code_[instr + 1 + k / 2].i32[k % 2] = static_cast<int32_t>(target) - static_cast<int32_t>(instr);
+    if (target > lastLabel_) lastLabel_ = target;
   }
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
   // Remembers that the last instruction wrote the top entry through operand k,
@@ -130,10 +131,30 @@ class FunctionCompiler {
     }
     return start;
   }
+  void noteStep(uint32_t instr) {
+    if (instr == lastOpInstr_ && !lastIsLoadAdd_ && indexIn<StepOps>(lastOp_) >= 0) {
+      stepOp_ = lastOp_;
+      stepInstr_ = instr;
+    } else {
+      stepInstr_ = UINT32_MAX;
+    }
+  }
   // Emits a conditional branch on `cond` (offset operand patched by the
   // caller); returns (instruction, offset operand index).
   std::pair<uint32_t, uint32_t> emitCondBranch(const Entry& cond, size_t sizeWithCond, bool negate) {
     if (isLastResult(cond, sizeWithCond)) {
+      // A step "x = a + b" (x a local) right before "x <cmp> z": one instruction,
+      // unless a branch targets the compare.
+      if (stepInstr_ != UINT32_MAX && stepInstr_ + WORDS(3) == lastOpInstr_ && lastLabel_ <= stepInstr_ &&
+          operandOf(lastOpInstr_, 1) == operandOf(stepInstr_, 0)) {
+        if (Handler h = arithBrCmpHandler(stepOp_, lastOp_, negate)) {
+          uint32_t z = operandOf(lastOpInstr_, 2);
+          uint32_t dst = operandOf(stepInstr_, 0), x = operandOf(stepInstr_, 1), y = operandOf(stepInstr_, 2);
+          code_.resize(stepInstr_);
+          stepInstr_ = UINT32_MAX;
+          return {emitOps(h, {dst, x, y, z, 0}), 4};
+        }
+      }
       if (Handler h = brCmpHandler(lastOp_, negate)) {
         std::vector<uint32_t> ops = takeLastOp();
         uint32_t k = static_cast<uint32_t>(ops.size());
@@ -333,6 +354,11 @@ class FunctionCompiler {
   Opcode lastOp_ = Opcode::Nop;  // the last emitted simple op (fusion candidate)
   uint32_t lastOpInstr_ = UINT32_MAX;
   bool lastIsLoadAdd_ = false;  // lastOp_ is a load fused with its address add
+  // An add/sub whose result was retargeted to a local (a loop counter step),
+  // fusable with a compare-and-branch right after it.
+  Opcode stepOp_ = Opcode::Nop;
+  uint32_t stepInstr_ = UINT32_MAX;
+  uint32_t lastLabel_ = 0;  // highest code position any branch targets so far
   uint32_t skipDepth_ = 0;
 };
 
@@ -510,6 +536,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Opcode::Loop:
       enterBlock(Ctrl::Loop, in.block);
       ctrls_.back().loopStart = here();
+      lastLabel_ = here();
       // Every back edge passes a check, so metered code cannot run forever.
       if (meter_) ctrls_.back().meterInstr = emit(opMeter, {1});
       return {};
@@ -692,6 +719,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       if (!hadRefs && v.kind == Entry::Temp && mark.instr != UINT32_MAX &&
           mark.stackSize == stack_.size() + 1) {
         patchOperand(mark.instr, mark.operand, slot);  // the producer writes the local directly
+        noteStep(mark.instr);
         lastDst_ = kNoDst;
       } else {
         copySlots(slot, v);
@@ -706,6 +734,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       if (!hadRefs && v.kind == Entry::Temp && mark.instr != UINT32_MAX &&
           mark.stackSize == stack_.size() + 1) {
         patchOperand(mark.instr, mark.operand, slot);
+        noteStep(mark.instr);
         lastDst_ = kNoDst;
         push(Entry{slot, v.width, Entry::Local});
       } else {

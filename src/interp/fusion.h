@@ -85,6 +85,18 @@ HANDLER(opBrCmp) {
   NEXT(WORDS(np + 1));
 }
 
+// Loop counter step + test: dst = A(x, y) (dst is a local); branch if
+// C(dst, z) != Neg. Operands: dst, x, y, z, offset.
+template <Opcode A, Opcode C, bool Neg>
+HANDLER(opArithBrCmp) {
+  constexpr OpSignature as = opInfo(A).sig, cs = opInfo(C).sig;
+  auto v = evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), rd<CType<as.params[1]>>(fp, OPD(2)));
+  wr(fp, OPD(0), v);
+  uint32_t c = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(3)));
+  if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(4));
+  NEXT(WORDS(5));
+}
+
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
 template <typename Mem, typename Val>
 HANDLER(opLoadAdd) {
@@ -289,6 +301,37 @@ inline Handler opStoreHandler(Opcode op, Opcode store) {
   WHARF_OPSTORE(I64And, I64Store, uint64_t)
 #undef WHARF_OPSTORE
   return nullptr;
+}
+
+using StepOps = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I64Add, Opcode::I64Sub>;
+using StepCompares = OpList<Opcode::I32Eq, Opcode::I32Ne, Opcode::I32LtS, Opcode::I32LtU, Opcode::I32GtS,
+                            Opcode::I32GtU, Opcode::I32LeS, Opcode::I32LeU, Opcode::I32GeS, Opcode::I32GeU,
+                            Opcode::I64Eq, Opcode::I64Ne, Opcode::I64LtS, Opcode::I64LtU, Opcode::I64GtS,
+                            Opcode::I64GtU, Opcode::I64LeS, Opcode::I64LeU, Opcode::I64GeS, Opcode::I64GeU>;
+template <size_t AI, size_t CI, bool Neg>
+constexpr Handler stepEntry() {
+  constexpr Opcode A = StepOps::ops[AI], C = StepCompares::ops[CI];
+  if constexpr (opInfo(A).sig.result == opInfo(C).sig.params[0])
+    return &opArithBrCmp<A, C, Neg>;
+  else
+    return nullptr;
+}
+template <size_t AI, size_t... CI>
+constexpr std::array<Handler, 2 * sizeof...(CI)> stepRow(std::index_sequence<CI...>) {
+  return {stepEntry<AI, CI, false>()..., stepEntry<AI, CI, true>()...};
+}
+template <size_t... AI>
+constexpr auto stepTable(std::index_sequence<AI...>) {
+  return std::array<std::array<Handler, 2 * StepCompares::ops.size()>, sizeof...(AI)>{
+      stepRow<AI>(std::make_index_sequence<StepCompares::ops.size()>())...};
+}
+inline constexpr auto kStepTable = stepTable(std::make_index_sequence<StepOps::ops.size()>());
+
+// "x = A(..); if (C(x, z)) branch" as one instruction, or null.
+inline Handler arithBrCmpHandler(Opcode a, Opcode c, bool negate) {
+  int ai = indexIn<StepOps>(a), ci = indexIn<StepCompares>(c);
+  if (ai < 0 || ci < 0) return nullptr;
+  return kStepTable[ai][(negate ? StepCompares::ops.size() : 0) + ci];
 }
 
 inline Handler loadAddHandler(Opcode load) {
