@@ -185,7 +185,17 @@ class FunctionCompiler {
   }
   void copySlots(uint32_t dst, const Entry& e) {
     if (dst == e.slot) return;
-    emit(e.width == 2 ? opCopy2 : opCopy1, {dst, e.slot});
+    if (e.width == 1 && lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() &&
+        lastLabel_ <= lastCopy_) {
+      // Two consecutive copies (e.g. rotating locals): one dispatch.
+      uint32_t d0 = operandOf(lastCopy_, 0), s0 = operandOf(lastCopy_, 1);
+      code_.resize(lastCopy_);
+      emit(opCopyPair, {d0, s0, dst, e.slot});
+      lastCopy_ = UINT32_MAX;
+      return;
+    }
+    uint32_t instr = emit(e.width == 2 ? opCopy2 : opCopy1, {dst, e.slot});
+    lastCopy_ = e.width == 1 ? instr : UINT32_MAX;
   }
   // Moves entry i into its canonical temp slot.
   void materialize(size_t i) {
@@ -358,7 +368,9 @@ class FunctionCompiler {
   // fusable with a compare-and-branch right after it.
   Opcode stepOp_ = Opcode::Nop;
   uint32_t stepInstr_ = UINT32_MAX;
-  uint32_t lastLabel_ = 0;  // highest code position any branch targets so far
+  uint32_t lastLabel_ = 0;
+  uint32_t lastCopy_ =
+      UINT32_MAX;  // start of the last emitted opCopy1  // highest code position any branch targets so far
   uint32_t skipDepth_ = 0;
 };
 
@@ -739,7 +751,9 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         push(Entry{slot, v.width, Entry::Local});
       } else {
         copySlots(slot, v);
-        push(v);
+        // The local now holds the value too; referring to it (rather than to
+        // the source local) avoids a copy when the source is written next.
+        push(v.kind == Entry::Local ? Entry{slot, v.width, Entry::Local} : v);
       }
       return {};
     }

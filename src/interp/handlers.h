@@ -90,6 +90,11 @@ HANDLER(opCopy2) {  // dst, src (a v128: two slots)
   fp[OPD(0) + 1] = fp[OPD(1) + 1];
   NEXT(WORDS(2));
 }
+HANDLER(opCopyPair) {  // dst0, src0, dst1, src1 (in order)
+  fp[OPD(0)] = fp[OPD(1)];
+  fp[OPD(2)] = fp[OPD(3)];
+  NEXT(WORDS(4));
+}
 HANDLER(opJump) {  // offset
   DISPATCH_TO(ip + OPDS(0));
 }
