@@ -1,0 +1,1 @@
+(func(drop(v128.load 1)))
