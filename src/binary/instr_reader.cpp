@@ -75,7 +75,7 @@ bool blockType(ByteReader& r, BlockType& bt) {
 
 }  // namespace
 
-bool InstrReader::read(Instr& in) {
+bool InstrReader::readSlow(Instr& in) {
   ByteReader r(bytes_.data(), pos_, end_);
   auto failed = [&] {
     errMessage_ = r.errorMessage();

@@ -38,20 +38,69 @@ std::string indexed(std::string_view what, uint64_t index) {
   return s;
 }
 
-// Per-opcode facts the hot loop needs, tabulated once (laneCount() inspects
-// mnemonics and naturalAlignmentLog2() is out of line).
-struct OpTables {
-  std::array<uint8_t, kNumOpcodes> lanes{};
-  std::array<int8_t, kNumOpcodes> naturalAlign{};
+// Per-opcode facts the hot loop needs, tabulated once in one dense row per
+// opcode (OpInfo is much larger; laneCount() inspects mnemonics and
+// naturalAlignmentLog2() is out of line).
+enum class ImmCheck : uint8_t {
+  Special,      // typed by hand in FunctionValidator::step
+  None,         // no immediate to check
+  MemArg,       // memory 0 must exist, alignment at most natural
+  MemArgLane,   // the same plus a lane index
+  Lane,         // a lane index
+  Other,        // rarer immediates, checked by FunctionValidator::checkImmediate
+  Unsupported,  // no signature and no hand-written rule
 };
 
-const OpTables kOpTables = [] {
-  OpTables t;
+struct OpRow {
+  ImmCheck check = ImmCheck::Special;
+  uint8_t numParams = 0;
+  uint8_t numResults = 0;
+  uint8_t paramSlots = 0;  // 8-byte slots taken by the parameters
+  ValType::Kind params[3] = {};
+  ValType::Kind result = ValType::I32;
+  int8_t naturalAlign = -1;
+  uint8_t lanes = 0;
+};
+
+const std::array<OpRow, kNumOpcodes> kOpRows = [] {
+  std::array<OpRow, kNumOpcodes> rows{};
   for (uint16_t i = 0; i < kNumOpcodes; ++i) {
-    t.lanes[i] = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
-    t.naturalAlign[i] = static_cast<int8_t>(naturalAlignmentLog2(static_cast<Opcode>(i)));
+    const OpInfo& info = kOpInfo[i];
+    OpRow& r = rows[i];
+    r.naturalAlign = static_cast<int8_t>(naturalAlignmentLog2(static_cast<Opcode>(i)));
+    r.lanes = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
+    r.numParams = info.sig.numParams;
+    r.numResults = info.sig.numResults;
+    for (uint8_t k = 0; k < info.sig.numParams; ++k) {
+      r.params[k] = info.sig.params[k];
+      r.paramSlots += info.sig.params[k] == ValType::V128 ? 2 : 1;
+    }
+    r.result = info.sig.result;
+    switch (info.imm) {
+      case ImmKind::None:
+      case ImmKind::I32:
+      case ImmKind::I64:
+      case ImmKind::F32:
+      case ImmKind::F64:
+      case ImmKind::V128: r.check = ImmCheck::None; break;
+      case ImmKind::MemArg: r.check = ImmCheck::MemArg; break;
+      case ImmKind::MemArgLane: r.check = ImmCheck::MemArgLane; break;
+      case ImmKind::Lane: r.check = ImmCheck::Lane; break;
+      case ImmKind::Shuffle:
+      case ImmKind::Memory:
+      case ImmKind::MemoryInit:
+      case ImmKind::Data:
+      case ImmKind::MemoryCopy:
+      case ImmKind::TableInit:
+      case ImmKind::Elem:
+      case ImmKind::TableCopy: r.check = ImmCheck::Other; break;
+      default: r.check = ImmCheck::Unsupported; break;
+    }
+    // Signature-less instructions are all typed by hand in step(); any other
+    // one is unsupported.
+    if (!info.sig.known && r.check != ImmCheck::Unsupported) r.check = ImmCheck::Unsupported;
   }
-  return t;
+  return rows;
 }();
 
 // Above this many locals (parameters included) local types are looked up in
@@ -79,6 +128,11 @@ struct Failure {
 // ---------------------------------------------------------------------------
 // Function bodies: the operand-stack + control-stack algorithm of the spec's
 // validation appendix, reading instructions in place.
+//
+// Speed matters here (a 30 MB module has 12 million instructions), so the
+// operand stack is a bare array: validate() sizes it so that every
+// instruction can push one value without a capacity check (each takes at
+// least one byte of the body), and only pushes of whole type lists check.
 
 class FunctionValidator {
  public:
@@ -108,36 +162,56 @@ class FunctionValidator {
   }
   static TypeList labelTypes(const Frame& fr) { return fr.op == Opcode::Loop ? paramsOf(fr) : resultsOf(fr); }
 
-  bool fail(std::string message) { return f_.fail(std::move(message), at_); }
-  bool mismatch() { return fail("type mismatch"); }
+  [[gnu::noinline]] bool fail(std::string message) { return f_.fail(std::move(message), at_); }
+  [[gnu::noinline]] bool mismatch() { return fail("type mismatch"); }
+
+  // Room for `n` more values beyond the one-per-remaining-byte reserve.
+  [[gnu::always_inline]] void reserveExtra(uint32_t n) {
+    uint64_t need = uint64_t(size_) + n + (bodyEnd_ - reader_.position()) + kStackSlack;
+    if (need > stack_.size()) [[unlikely]]
+      grow(need);
+  }
+  [[gnu::noinline]] void grow(uint64_t need) {
+    stack_.resize(std::max<uint64_t>(need, stack_.size() * 2));
+    vals_ = stack_.data();
+  }
 
   [[gnu::always_inline]] void push(ValType t) {
-    stack_.push_back(t);
+    vals_[size_++] = t;
     slots_ += slotsOf(t);
-    if (stack_.size() > info_->maxStackValues) info_->maxStackValues = static_cast<uint32_t>(stack_.size());
-    if (slots_ > info_->maxStackSlots) info_->maxStackSlots = slots_;
+    maxValues_ = std::max(maxValues_, size_);
+    maxSlots_ = std::max(maxSlots_, slots_);
   }
   [[gnu::always_inline]] void pushList(TypeList l) {
+    reserveExtra(l.size);
     for (uint32_t i = 0; i < l.size; ++i) push(l.data[i]);
   }
   [[gnu::always_inline]] bool popAny(ValType* out) {
     const Frame& fr = ctrl_.back();
-    if (stack_.size() == fr.height) {
+    if (size_ == fr.height) [[unlikely]] {
       if (!fr.unreachable) return mismatch();
       *out = ValType::bottom();
       return true;
     }
-    *out = stack_.back();
+    *out = vals_[--size_];
     slots_ -= slotsOf(*out);
-    stack_.pop_back();
     return true;
   }
   [[gnu::always_inline]] bool pop(ValType expected) {
+    const Frame& fr = ctrl_.back();
+    if (size_ > fr.height && vals_[size_ - 1] == expected) [[likely]] {
+      --size_;
+      slots_ -= slotsOf(expected);
+      return true;
+    }
+    return popSlow(expected);
+  }
+  [[gnu::noinline]] bool popSlow(ValType expected) {
     ValType got;
     if (!popAny(&got)) return false;
     return matches(got, expected) || mismatch();
   }
-  [[gnu::always_inline]] bool popList(TypeList l) {
+  bool popList(TypeList l) {
     for (uint32_t i = l.size; i-- > 0;)
       if (!pop(l.data[i])) return false;
     return true;
@@ -146,17 +220,17 @@ class FunctionValidator {
   // and br_table's pop-then-push-back, done in place).
   bool peekList(TypeList l) {
     const Frame& fr = ctrl_.back();
-    size_t avail = stack_.size() - fr.height;
+    uint32_t avail = size_ - fr.height;
     for (uint32_t k = 0; k < l.size; ++k) {
       ValType expected = l.data[l.size - 1 - k];
       if (k >= avail) return fr.unreachable || mismatch();
-      if (!matches(stack_[stack_.size() - 1 - k], expected)) return mismatch();
+      if (!matches(vals_[size_ - 1 - k], expected)) return mismatch();
     }
     return true;
   }
   void setUnreachable() {
     Frame& fr = ctrl_.back();
-    stack_.resize(fr.height);
+    size_ = fr.height;
     slots_ = fr.slotHeight;
     fr.unreachable = true;
   }
@@ -166,7 +240,7 @@ class FunctionValidator {
     fr.op = op;
     fr.unreachable = false;
     fr.inlineResult = inlineResult;
-    fr.height = static_cast<uint32_t>(stack_.size());
+    fr.height = size_;
     fr.slotHeight = slots_;
     fr.offset = at_;
     fr.params = params.data;
@@ -175,17 +249,25 @@ class FunctionValidator {
     fr.numResults = numResults;
     fr.single = single;
     ctrl_.push_back(fr);
-    if (ctrl_.size() > info_->maxControlDepth) info_->maxControlDepth = static_cast<uint32_t>(ctrl_.size());
-    pushList(params);
+    maxControl_ = std::max(maxControl_, static_cast<uint32_t>(ctrl_.size()));
+    if (params.size) pushList(params);
   }
   // Pops the block's results and requires the stack to be back at its entry height.
   bool popFrameResults(const Frame& fr) {
     if (!popList(resultsOf(fr))) return false;
-    return stack_.size() == fr.height || mismatch();
+    return size_ == fr.height || mismatch();
   }
 
   bool startBlock(const Instr& in);
-  bool local(uint32_t index, ValType* type);
+  bool end();
+  [[gnu::always_inline]] bool local(uint32_t index, ValType* type) {
+    if (index < numFlatLocals_) [[likely]] {
+      *type = locals_[index];
+      return true;
+    }
+    return localSlow(index, type);
+  }
+  bool localSlow(uint32_t index, ValType* type);
   bool checkMemory(uint32_t index) {
     return index < m_.memories.size() || fail(indexed("unknown memory", index));
   }
@@ -194,12 +276,12 @@ class FunctionValidator {
   }
   bool checkLabel(uint32_t depth) { return depth < ctrl_.size() || fail(indexed("unknown label", depth)); }
   const Frame& label(uint32_t depth) const { return ctrl_[ctrl_.size() - 1 - depth]; }
-  bool checkAlign(const Instr& in) {
-    return in.mem.alignLog2 <= uint32_t(kOpTables.naturalAlign[static_cast<uint16_t>(in.op)]) ||
+  bool checkAlign(const Instr& in, const OpRow& row) {
+    return in.mem.alignLog2 <= uint32_t(row.naturalAlign) ||
            fail("alignment must not be larger than natural");
   }
-  bool checkLane(const Instr& in) {
-    return in.lane < kOpTables.lanes[static_cast<uint16_t>(in.op)] || fail("invalid lane index");
+  bool checkLane(const Instr& in, const OpRow& row) {
+    return in.lane < row.lanes || fail("invalid lane index");
   }
   bool checkDataIndex(uint32_t index) {
     // memory.init and data.drop are only allowed with a data count section,
@@ -210,32 +292,38 @@ class FunctionValidator {
   bool checkElemIndex(uint32_t index) {
     return index < m_.elems.size() || fail(indexed("unknown elem segment", index));
   }
-  bool simple(const Instr& in);
-  bool step(const Instr& in);
+  bool checkImmediate(const Instr& in, const OpRow& row);
+  [[gnu::always_inline]] bool simple(const Instr& in);
+  bool simpleOperands(const OpRow& row);
+  [[gnu::always_inline]] bool step(const Instr& in);
+
+  static constexpr uint32_t kStackSlack = 8;
 
   const Module& m_;
   const std::vector<bool>& refs_;
   Failure& f_;
-  FunctionValidationInfo* info_ = nullptr;
   const FuncType* type_ = nullptr;
   const Function* func_ = nullptr;
-  uint32_t at_ = 0;     // offset of the instruction being validated
+  uint32_t at_ = 0;  // offset of the instruction being validated
+  uint32_t bodyEnd_ = 0;
+  bool hasMemory_ = false;
+
+  // The operand stack: vals_[0, size_) within stack_.
+  ValType* vals_ = nullptr;
+  uint32_t size_ = 0;
   uint32_t slots_ = 0;  // current operand stack height in slots
+  uint32_t maxValues_ = 0, maxSlots_ = 0, maxControl_ = 0;
 
   // Reused across functions so validation allocates only while they grow.
   std::vector<ValType> stack_;
   std::vector<Frame> ctrl_;
-  std::vector<ValType> locals_;      // parameters then declared locals, if at most kMaxFlatLocals
+  std::vector<ValType> locals_;  // parameters then declared locals, if at most kMaxFlatLocals
+  uint32_t numFlatLocals_ = 0;
   std::vector<uint32_t> localEnds_;  // otherwise: cumulative ends of the declared runs
   InstrReader reader_;
-  Instr instr_;
 };
 
-bool FunctionValidator::local(uint32_t index, ValType* type) {
-  if (index < locals_.size()) [[likely]] {
-    *type = locals_[index];
-    return true;
-  }
+bool FunctionValidator::localSlow(uint32_t index, ValType* type) {
   uint32_t numParams = static_cast<uint32_t>(type_->params.size());
   if (!localEnds_.empty() && index < numParams) {
     *type = type_->params[index];
@@ -279,76 +367,93 @@ bool FunctionValidator::startBlock(const Instr& in) {
   return true;
 }
 
-// Instructions whose operand types come from the opcode table; their
-// immediates are checked by kind.
-bool FunctionValidator::simple(const Instr& in) {
-  const OpInfo& info = opInfo(in.op);
-  switch (info.imm) {
-    case ImmKind::None:
-    case ImmKind::I32:
-    case ImmKind::I64:
-    case ImmKind::F32:
-    case ImmKind::F64:
-    case ImmKind::V128: break;
-    case ImmKind::MemArg:
-      if (!checkMemory(in.mem.memory) || !checkAlign(in)) return false;
-      break;
-    case ImmKind::MemArgLane:
-      if (!checkMemory(in.mem.memory) || !checkAlign(in) || !checkLane(in)) return false;
-      break;
-    case ImmKind::Lane:
-      if (!checkLane(in)) return false;
-      break;
+bool FunctionValidator::end() {
+  Frame fr = ctrl_.back();
+  if (!popFrameResults(fr)) return false;
+  if (fr.op == Opcode::If) {
+    // The missing else passes the parameters through unchanged, which
+    // type-checks only when they match the results.
+    ctrl_.back().unreachable = false;
+    pushList(paramsOf(fr));
+    if (!popFrameResults(fr)) return false;
+  }
+  ctrl_.pop_back();
+  if (!ctrl_.empty()) pushList(resultsOf(fr));
+  return true;
+}
+
+// Immediates of the rarer table-typed instructions.
+bool FunctionValidator::checkImmediate(const Instr& in, const OpRow& row) {
+  switch (opInfo(in.op).imm) {
     case ImmKind::Shuffle:
       for (uint8_t lane : in.v128.bytes)
         if (lane >= 32) return fail("invalid lane index");
-      break;
+      return true;
     case ImmKind::Memory:  // memory.fill
-      if (!checkMemory(in.index)) return false;
-      break;
-    case ImmKind::MemoryInit:
-      if (!checkMemory(in.index2) || !checkDataIndex(in.index)) return false;
-      break;
-    case ImmKind::Data:
-      if (!checkDataIndex(in.index)) return false;
-      break;
-    case ImmKind::MemoryCopy:
-      if (!checkMemory(in.index) || !checkMemory(in.index2)) return false;
-      break;
+      return checkMemory(in.index);
+    case ImmKind::MemoryInit: return checkMemory(in.index2) && checkDataIndex(in.index);
+    case ImmKind::Data: return checkDataIndex(in.index);
+    case ImmKind::MemoryCopy: return checkMemory(in.index) && checkMemory(in.index2);
     case ImmKind::TableInit:
       if (!checkTable(in.index2) || !checkElemIndex(in.index)) return false;
       if (!isSubtype(m_.elems[in.index].type, m_.tables[in.index2].elem)) return mismatch();
-      break;
-    case ImmKind::Elem:
-      if (!checkElemIndex(in.index)) return false;
-      break;
+      return true;
+    case ImmKind::Elem: return checkElemIndex(in.index);
     case ImmKind::TableCopy:
       if (!checkTable(in.index) || !checkTable(in.index2)) return false;
       if (!isSubtype(m_.tables[in.index2].elem, m_.tables[in.index].elem)) return mismatch();
-      break;
-    default: return fail(std::string("unsupported instruction ") + std::string(info.text));
+      return true;
+    default: return true;
   }
-  const OpSignature& sig = info.sig;
-  if (!sig.known) return fail(std::string("unsupported instruction ") + std::string(info.text));
-  // Fast path: enough operands of exactly the right kinds above the block's base.
-  const Frame& fr = ctrl_.back();
-  size_t n = sig.numParams;
-  bool fast = stack_.size() - fr.height >= n;
-  for (size_t i = 0; fast && i < n; ++i) {
-    ValType::Kind k = stack_[stack_.size() - n + i].kind();
-    fast = k == sig.params[i] || k == ValType::Bottom;
-  }
-  if (fast) {
-    for (size_t i = 0; i < n; ++i) {
-      slots_ -= slotsOf(stack_.back());
-      stack_.pop_back();
-    }
-  } else {
-    for (size_t i = n; i-- > 0;)
-      if (!pop(kKindType[sig.params[i]])) return false;
-  }
-  if (sig.numResults) push(kKindType[sig.result]);
+}
+
+// Operands of a table-typed instruction when the fast path does not apply:
+// too few values above the block's base, unknown operands or a mismatch.
+bool FunctionValidator::simpleOperands(const OpRow& row) {
+  for (size_t i = row.numParams; i-- > 0;)
+    if (!pop(kKindType[row.params[i]])) return false;
+  if (row.numResults) push(kKindType[row.result]);
   return true;
+}
+
+// Instructions whose operand types come from the opcode table; their
+// immediates are checked by kind.
+bool FunctionValidator::simple(const Instr& in) {
+  const OpRow& row = kOpRows[static_cast<uint16_t>(in.op)];
+  switch (row.check) {
+    case ImmCheck::None: break;
+    case ImmCheck::MemArg:
+      if (!hasMemory_) [[unlikely]]
+        return checkMemory(in.mem.memory);
+      if (!checkAlign(in, row)) return false;
+      break;
+    case ImmCheck::MemArgLane:
+      if (!checkMemory(in.mem.memory) || !checkAlign(in, row) || !checkLane(in, row)) return false;
+      break;
+    case ImmCheck::Lane:
+      if (!checkLane(in, row)) return false;
+      break;
+    case ImmCheck::Other:
+      if (!checkImmediate(in, row)) return false;
+      break;
+    case ImmCheck::Special:
+    case ImmCheck::Unsupported:
+      return fail(std::string("unsupported instruction ") + std::string(opInfo(in.op).text));
+  }
+  // Fast path: enough operands of exactly the right kinds above the block's base.
+  uint32_t n = row.numParams;
+  if (size_ - ctrl_.back().height >= n) [[likely]] {
+    const ValType* top = vals_ + size_ - n;
+    bool exact = true;
+    for (uint32_t i = 0; i < n; ++i) exact &= top[i].kind() == row.params[i];
+    if (exact) [[likely]] {
+      size_ -= n;
+      slots_ -= row.paramSlots;
+      if (row.numResults) push(kKindType[row.result]);
+      return true;
+    }
+  }
+  return simpleOperands(row);
 }
 
 bool FunctionValidator::step(const Instr& in) {
@@ -367,20 +472,7 @@ bool FunctionValidator::step(const Instr& in) {
       pushList(paramsOf(fr));
       return true;
     }
-    case Opcode::End: {
-      Frame fr = ctrl_.back();
-      if (!popFrameResults(fr)) return false;
-      if (fr.op == Opcode::If) {
-        // The missing else passes the parameters through unchanged, which
-        // type-checks only when they match the results.
-        ctrl_.back().unreachable = false;
-        pushList(paramsOf(fr));
-        if (!popFrameResults(fr)) return false;
-      }
-      ctrl_.pop_back();
-      if (!ctrl_.empty()) pushList(resultsOf(fr));
-      return true;
-    }
+    case Opcode::End: return end();
     case Opcode::Br: {
       if (!checkLabel(in.index) || !popList(labelTypes(label(in.index)))) return false;
       setUnreachable();
@@ -515,12 +607,18 @@ bool FunctionValidator::step(const Instr& in) {
 }
 
 bool FunctionValidator::validate(const Function& func, const FuncType& type, FunctionValidationInfo* info) {
-  info_ = info;
   type_ = &type;
   func_ = &func;
-  stack_.clear();
+  hasMemory_ = !m_.memories.empty();
   ctrl_.clear();
-  slots_ = 0;
+  size_ = slots_ = 0;
+  maxValues_ = maxSlots_ = maxControl_ = 0;
+  bodyEnd_ = func.body.offset + func.body.size;
+  // One value per byte of the body, plus slack: see reserveExtra().
+  if (stack_.size() < uint64_t(func.body.size) + kStackSlack)
+    stack_.resize(uint64_t(func.body.size) + kStackSlack);
+  vals_ = stack_.data();
+
   locals_.clear();
   localEnds_.clear();
   uint64_t total = type.params.size();
@@ -535,20 +633,26 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
       localEnds_.push_back(static_cast<uint32_t>(std::min<uint64_t>(end, UINT32_MAX)));
     }
   }
+  numFlatLocals_ = static_cast<uint32_t>(locals_.size());
 
   at_ = func.body.offset;
+  reader_.reset(func.body.offset, bodyEnd_);
   pushFrame(Opcode::End, TypeList{}, type.results.data(), static_cast<uint32_t>(type.results.size()), false,
             ValType());
-  reader_.reset(func.body.offset, func.body.offset + func.body.size);
-  while (!ctrl_.empty()) {
-    if (reader_.atEnd()) return f_.fail("unexpected end of section or function", reader_.position());
-    if (!reader_.read(instr_)) {
+  Instr in;
+  do {
+    // Running off the body is "unexpected end of section or function" at its end.
+    if (!reader_.read(in)) [[unlikely]] {
       f_.error = reader_.error();
       return false;
     }
-    if (!step(instr_)) return false;
-  }
+    if (!step(in)) [[unlikely]]
+      return false;
+  } while (!ctrl_.empty());
   if (!reader_.atEnd()) return f_.fail("operators remaining after end of function", reader_.position());
+  info->maxStackValues = maxValues_;
+  info->maxStackSlots = maxSlots_;
+  info->maxControlDepth = maxControl_;
   return true;
 }
 
