@@ -368,9 +368,13 @@ class FunctionCompiler {
   // fusable with a compare-and-branch right after it.
   Opcode stepOp_ = Opcode::Nop;
   uint32_t stepInstr_ = UINT32_MAX;
-  uint32_t lastLabel_ = 0;
-  uint32_t lastCopy_ =
-      UINT32_MAX;  // start of the last emitted opCopy1  // highest code position any branch targets so far
+  uint32_t lastLabel_ = 0;          // highest code position any branch targets so far
+  uint32_t lastCopy_ = UINT32_MAX;  // start of the last emitted opCopy1
+  struct {
+    Opcode load, op;
+    unsigned pos;
+    uint32_t instr = UINT32_MAX;
+  } rmw_;  // the last plain load+op instruction
   uint32_t skipDepth_ = 0;
 };
 
@@ -492,11 +496,20 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             std::vector<uint32_t> ops;
             unsigned nOps = lastIsLoadAdd_ ? 3 : 2;  // (addr | a, b), offset
             for (unsigned k = 0; k < nOps; ++k) ops.push_back(operandOf(lastOpInstr_, 1 + k));
+            Opcode load = lastOp_;
+            bool withAdd = lastIsLoadAdd_;
             code_.resize(lastOpInstr_);
             Entry d = pushTemp(ValType::i64());
             ops.insert(ops.begin(), d.slot);
             ops.push_back(args[1 - pos].slot);
-            markDst(emitOps(f, ops), 0);
+            uint32_t instr = emitOps(f, ops);
+            markDst(instr, 0);
+            if (!withAdd) {
+              // A store of this result may fuse into a read-modify-write.
+              lastOp_ = Opcode::Nop;
+              lastOpInstr_ = instr;
+              rmw_ = {load, op, static_cast<unsigned>(pos), instr};
+            }
             return {};
           }
         }
@@ -995,6 +1008,16 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     }
     case Store: {
       Entry v = pop(), addr = pop();
+      if (isLastResult(v, stack_.size() + 2) && rmw_.instr == lastOpInstr_) {
+        if (Handler f = loadOpStoreHandler(rmw_.load, rmw_.op, rmw_.pos, op)) {
+          uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
+                   other = operandOf(rmw_.instr, 3);
+          code_.resize(rmw_.instr);
+          rmw_.instr = UINT32_MAX;
+          emitOps(f, {la, lo, other, addr.slot, offset});
+          return {};
+        }
+      }
       if (isLastResult(v, stack_.size() + 2)) {
         if (Handler f = opStoreHandler(lastOp_, op)) {
           std::vector<uint32_t> ops = takeLastOp();

@@ -146,6 +146,24 @@ HANDLER(opLoadAddOp) {
   NEXT(WORDS(5));
 }
 
+// Read-modify-write "mem[q] = C(mem[p], other)" (e.g. `x[i] += y`):
+// operands loadAddr, loadOffset, other, storeAddr, storeOffset.
+template <Opcode L, Opcode C, unsigned Pos>
+HANDLER(opLoadOpStore) {
+  constexpr OpSignature cs = opInfo(C).sig;
+  using T = CType<opInfo(L).sig.result>;
+  T v;
+  std::memcpy(&v, mem + uint64_t(rd<uint32_t>(fp, OPD(0))) + OPD(1), sizeof(T));
+  using CR = CType<cs.result>;
+  CR r;
+  if constexpr (Pos == 0)
+    r = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(2)));
+  else
+    r = evalOp<C>(rd<CType<cs.params[0]>>(fp, OPD(2)), v);
+  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(3))) + OPD(4), &r, sizeof(CR));
+  NEXT(WORDS(5));
+}
+
 // Binary op whose result is stored: addr, a, b, offset.
 template <Opcode P, typename Mem>
 HANDLER(opOpStore) {
@@ -275,6 +293,28 @@ inline Handler loadOpHandler(Opcode load, Opcode op, unsigned pos, bool withAdd)
   int li = indexIn<LoadOpLoads>(load), ci = indexIn<LoadOpConsumers>(op);
   if (li < 0 || ci < 0) return nullptr;
   return (withAdd ? kLoadAddOpTable : kLoadOpTable)[li][pos * LoadOpConsumers::ops.size() + ci];
+}
+
+inline Handler loadOpStoreHandler(Opcode load, Opcode op, unsigned pos, Opcode store) {
+#define WHARF_RMW(L, O, S)                                        \
+  if (load == Opcode::L && op == Opcode::O && store == Opcode::S) \
+    return pos == 0 ? &opLoadOpStore<Opcode::L, Opcode::O, 0> : &opLoadOpStore<Opcode::L, Opcode::O, 1>;
+  WHARF_RMW(F64Load, F64Add, F64Store)
+  WHARF_RMW(F64Load, F64Sub, F64Store)
+  WHARF_RMW(F64Load, F64Mul, F64Store)
+  WHARF_RMW(F32Load, F32Add, F32Store)
+  WHARF_RMW(F32Load, F32Sub, F32Store)
+  WHARF_RMW(F32Load, F32Mul, F32Store)
+  WHARF_RMW(I32Load, I32Add, I32Store)
+  WHARF_RMW(I32Load, I32Sub, I32Store)
+  WHARF_RMW(I32Load, I32And, I32Store)
+  WHARF_RMW(I32Load, I32Or, I32Store)
+  WHARF_RMW(I32Load, I32Xor, I32Store)
+  WHARF_RMW(I64Load, I64Add, I64Store)
+  WHARF_RMW(I64Load, I64Sub, I64Store)
+  WHARF_RMW(I64Load, I64Xor, I64Store)
+#undef WHARF_RMW
+  return nullptr;
 }
 
 inline Handler opStoreHandler(Opcode op, Opcode store) {
