@@ -269,11 +269,21 @@ class FunctionCompiler {
   }
   // Emits a jump to the label (patched later for blocks; known for loops).
   void emitJumpTo(Ctrl& target) {
-    uint32_t j = emit(opJump, {0});
+    uint32_t j, k = 0;
+    if (lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() && lastLabel_ <= lastCopy_) {
+      // A copy of a branch value (or loop variable) right before the jump.
+      uint32_t d = operandOf(lastCopy_, 0), s = operandOf(lastCopy_, 1);
+      code_.resize(lastCopy_);
+      lastCopy_ = UINT32_MAX;
+      j = emit(opCopyJump, {d, s, 0});
+      k = 2;
+    } else {
+      j = emit(opJump, {0});
+    }
     if (target.kind == Ctrl::Loop)
-      patchBranch(j, 0, target.loopStart);
+      patchBranch(j, k, target.loopStart);
     else
-      target.fixups.push_back({j, 0});
+      target.fixups.push_back({j, k});
   }
   void emitReturn() {
     uint32_t nResults = static_cast<uint32_t>(type_.results.size());

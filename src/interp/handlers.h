@@ -95,6 +95,10 @@ HANDLER(opCopyPair) {  // dst0, src0, dst1, src1 (in order)
   fp[OPD(2)] = fp[OPD(3)];
   NEXT(WORDS(4));
 }
+HANDLER(opCopyJump) {  // dst, src, offset
+  fp[OPD(0)] = fp[OPD(1)];
+  DISPATCH_TO(ip + OPDS(2));
+}
 HANDLER(opJump) {  // offset
   DISPATCH_TO(ip + OPDS(0));
 }
