@@ -126,8 +126,11 @@ static int reportError(const Error& e) { return reportError(e.describe()); }
 int runCommand(const RunCommand& cmd) {
   auto bytes = readModuleBytes(cmd.file);
   if (!bytes.ok()) return reportError(bytes.error());
-  auto loaded = loadModule(std::move(bytes).value());
+  interp::CompileOptions options;
+  options.meter = cmd.fuel >= 0;
+  auto loaded = loadModule(std::move(bytes).value(), nullptr, options);
   if (!loaded.ok()) return reportError(loaded.error());
+  if (cmd.fuel >= 0) interp::setFuel(cmd.fuel);
   const Module& module = *(*loaded)->module;
   // Plain modules only for now: nothing is provided to import.
   if (!module.imports.empty())

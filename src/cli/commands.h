@@ -6,6 +6,7 @@
 //   wharf: trap: <message>
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct RunCommand {
   std::string file;
   std::string invoke;             // export to call; empty: `_start` if exported
   std::vector<std::string> args;  // one per parameter
+  int64_t fuel = -1;              // instruction budget; -1: unlimited (code is not metered)
 };
 int runCommand(const RunCommand& cmd);
 

@@ -17,6 +17,14 @@ int main(int argc, char** argv) {
   RunCommand run;
   CLI::App* runCmd = app.add_subcommand("run", "Instantiate a module and call a function");
   runCmd->add_option("--invoke", run.invoke, "Exported function to call (default: _start, if exported)");
+  runCmd
+      ->add_option("--fuel", run.fuel,
+                   "Instruction budget; running out traps with \"all fuel consumed\" (default: unlimited)")
+      ->check(CLI::Validator(
+          [](const std::string& s) {
+            return s.empty() || s[0] == '-' ? std::string("must be a non-negative integer") : std::string();
+          },
+          "N"));
   runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text)")->required();
   // Everything after FILE goes to the function, even "-nan" or "-inf".
   runCmd->prefix_command();

@@ -106,5 +106,11 @@ check unknown-command 2 "" 'wharf: error: unknown command "frob" (see wharf --he
 check run-no-file 2 "" "wharf: error: FILE is required (see wharf --help)" -- run
 check version 0 "wharf 0.1.0" "" -- --version
 
+# --fuel: metered code stops an infinite loop; enough fuel changes nothing.
+check fuel-spin 3 "" "wharf: trap: all fuel consumed" -- run --fuel 100000 --invoke spin spin.wat
+check fuel-enough 0 "0" "" -- run --fuel 1000000 --invoke count spin.wat 1000
+check fuel-short 3 "" "wharf: trap: all fuel consumed" -- run --fuel 1000 --invoke count spin.wat 1000
+check fuel-negative 2 "" "wharf: error: --fuel: must be a non-negative integer (see wharf --help)" -- run --fuel -1 spin.wat
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
