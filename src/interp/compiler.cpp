@@ -142,6 +142,15 @@ class FunctionCompiler {
   // Emits a conditional branch on `cond` (offset operand patched by the
   // caller); returns (instruction, offset operand index).
   std::pair<uint32_t, uint32_t> emitCondBranch(const Entry& cond, size_t sizeWithCond, bool negate) {
+    if (cond.kind == Entry::Local && stepInstr_ != UINT32_MAX && stepInstr_ + WORDS(3) == here() &&
+        lastLabel_ <= stepInstr_ && operandOf(stepInstr_, 0) == cond.slot) {
+      if (Handler h = arithBrNzHandler(stepOp_, negate)) {
+        uint32_t dst = operandOf(stepInstr_, 0), x = operandOf(stepInstr_, 1), y = operandOf(stepInstr_, 2);
+        code_.resize(stepInstr_);
+        stepInstr_ = UINT32_MAX;
+        return {emitOps(h, {dst, x, y, 0}), 3};
+      }
+    }
     if (isLastResult(cond, sizeWithCond)) {
       // A step "x = a + b" (x a local) right before "x <cmp> z": one instruction,
       // unless a branch targets the compare.

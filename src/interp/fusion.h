@@ -97,6 +97,15 @@ HANDLER(opArithBrCmp) {
   NEXT(WORDS(5));
 }
 
+// "br_if (local.tee x (A a b))": dst, a, b, offset.
+template <Opcode A, bool Neg>
+HANDLER(opArithBrNz) {
+  uint32_t v = evalOp<A>(rd<uint32_t>(fp, OPD(1)), rd<uint32_t>(fp, OPD(2)));
+  wr(fp, OPD(0), v);
+  if ((v != 0) != Neg) DISPATCH_TO(ip + OPDS(3));
+  NEXT(WORDS(4));
+}
+
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
 template <typename Mem, typename Val>
 HANDLER(opLoadAdd) {
@@ -372,6 +381,16 @@ inline Handler arithBrCmpHandler(Opcode a, Opcode c, bool negate) {
   int ai = indexIn<StepOps>(a), ci = indexIn<StepCompares>(c);
   if (ai < 0 || ci < 0) return nullptr;
   return kStepTable[ai][(negate ? StepCompares::ops.size() : 0) + ci];
+}
+
+inline Handler arithBrNzHandler(Opcode a, bool negate) {
+  switch (a) {
+    case Opcode::I32Add:
+      return negate ? &opArithBrNz<Opcode::I32Add, true> : &opArithBrNz<Opcode::I32Add, false>;
+    case Opcode::I32Sub:
+      return negate ? &opArithBrNz<Opcode::I32Sub, true> : &opArithBrNz<Opcode::I32Sub, false>;
+    default: return nullptr;
+  }
 }
 
 inline Handler loadAddHandler(Opcode load) {
