@@ -6,6 +6,7 @@
 
 #include "binary/byte_reader.h"
 #include "binary/instr_reader.h"
+#include "binary/parallel.h"
 
 namespace wharf {
 
@@ -69,12 +70,31 @@ void reserveFor(V& v, uint32_t n, uint32_t remaining, uint32_t minBytes) {
   v.reserve(std::min<uint64_t>(n, remaining / minBytes));
 }
 
+// Walks expressions (function bodies, constant expressions) for their
+// structure; one per thread, reused for every expression.
+class ExprWalker {
+ public:
+  explicit ExprWalker(const std::vector<uint8_t>& bytes)
+      : reader_(std::span<const uint8_t>(bytes), 0, 0), end_(uint32_t(bytes.size())) {}
+
+  bool walk(uint32_t pos, bool inFunction);
+
+  uint32_t endPos = 0;         // after the final `end`, on success
+  Error error;                 // on failure
+  bool usesDataIndex = false;  // a function body used memory.init or data.drop
+
+ private:
+  InstrReader reader_;
+  uint32_t end_;
+  std::vector<uint8_t> ctrl_;  // open block kinds
+};
+
+// Code entries handed to a decoding thread at a time.
+constexpr size_t kBodiesPerChunk = 16;
+
 class Decoder {
  public:
-  explicit Decoder(Module& m)
-      : m_(m),
-        r_(m.bytes.data(), 0, uint32_t(m.bytes.size())),
-        instrReader_(std::span<const uint8_t>(m.bytes), 0, 0) {}
+  explicit Decoder(Module& m) : m_(m), r_(m.bytes.data(), 0, uint32_t(m.bytes.size())), walker_(m.bytes) {}
 
   bool decode();
   Error error() const { return instrError_ ? *instrError_ : r_.error(); }
@@ -105,9 +125,7 @@ class Decoder {
   bool tableType(TableType& t);
   bool globalType(GlobalType& g);
   bool elemKind(ValType& t);
-  // Reads instructions from the cursor up to and including the `end` that
-  // closes the outermost level, checking nesting; used for function bodies and
-  // constant expressions alike.
+  // Reads an expression at the cursor through its final `end` (ExprWalker).
   bool expr(bool inFunction);
   bool constExpr(ConstExpr& e) {
     e.offset = r_.pos();
@@ -119,10 +137,8 @@ class Decoder {
   Module& m_;
   ByteReader r_;
   std::optional<Error> instrError_;
-  InstrReader instrReader_;    // reused for every expression
-  std::vector<uint8_t> ctrl_;  // scratch: open block kinds while walking an expression
+  ExprWalker walker_;
   uint32_t numFuncDecls_ = 0;
-  bool usesDataIndex_ = false;
 };
 
 bool Decoder::decode() {
@@ -420,38 +436,93 @@ bool Decoder::dataCountSection() {
   return true;
 }
 
+// Code entries are read in two passes. The first reads each entry's size and
+// locals and jumps over its body; the second walks the bodies, on two threads
+// for a large module. The error is the one a single pass would stop at: the
+// first failing body, or else the first pass's error after all the bodies
+// before it.
 bool Decoder::codeSection() {
   uint32_t n;
   if (!r_.length(n)) return false;
   reserveFor(m_.functions, n, r_.remaining(), 2);
+  std::vector<uint32_t> entryEnds;
+  entryEnds.reserve(m_.functions.capacity());
+  bool headersOk = true;
+  size_t bodyBytes = 0;
   for (uint32_t i = 0; i < n; ++i) {
     Function f;
     uint32_t size;
-    if (!r_.length(size)) return false;
+    if (!r_.length(size)) {
+      headersOk = false;
+      break;
+    }
     uint32_t start = r_.pos();
     f.code = ByteRange{start, size};
     uint32_t localsPos = r_.pos();
     uint32_t runs;
-    if (!r_.length(runs)) return false;
+    if (!r_.length(runs)) {
+      headersOk = false;
+      break;
+    }
     reserveFor(f.locals, runs, r_.remaining(), 2);
     uint64_t total = 0;
-    for (uint32_t k = 0; k < runs; ++k) {
+    bool localsOk = true;
+    for (uint32_t k = 0; k < runs && localsOk; ++k) {
       LocalRun run;
-      if (!r_.varU32(run.count) || !r_.valType(run.type)) return false;
+      localsOk = r_.varU32(run.count) && r_.valType(run.type);
       total += run.count;
-      if (run.count) f.locals.push_back(run);
+      if (localsOk && run.count) f.locals.push_back(run);
+    }
+    if (!localsOk) {
+      headersOk = false;
+      break;
     }
     uint32_t funcIndex = m_.numImportedFuncs + i;
     if (i < numFuncDecls_) f.typeIndex = m_.funcs[funcIndex];
     uint64_t params = f.typeIndex < m_.types.size() ? m_.types[f.typeIndex].params.size() : 0;
-    if (total >= (uint64_t{1} << 32) || total + params > kMaxFunctionLocals)
-      return fail("too many locals", localsPos);
+    if (total >= (uint64_t{1} << 32) || total + params > kMaxFunctionLocals) {
+      fail("too many locals", localsPos);
+      headersOk = false;
+      break;
+    }
     f.numLocals = uint32_t(total);
-    f.body.offset = r_.pos();
-    if (!expr(true)) return false;
-    f.body.size = r_.pos() - f.body.offset;
-    if (r_.pos() != start + size) return fail("section size mismatch", start);
+    uint32_t bodyStart = r_.pos();
+    f.body.offset = bodyStart;
+    uint64_t entryEnd = uint64_t(start) + size;
     m_.functions.push_back(std::move(f));
+    entryEnds.push_back(uint32_t(entryEnd));
+    bodyBytes += size;
+    // A body that starts past its entry's end, or an entry that runs past the
+    // input, cannot end where the entry does: the second pass reports it.
+    if (bodyStart > entryEnd || entryEnd > r_.end()) break;
+    r_.setPos(uint32_t(entryEnd));
+  }
+
+  size_t count = m_.functions.size();
+  unsigned workers = workersFor(bodyBytes);
+  std::optional<ExprWalker> extra[kMaxWorkers - 1];
+  for (unsigned w = 1; w < workers; ++w) extra[w - 1].emplace(m_.bytes);
+  auto walkerFor = [&](unsigned w) -> ExprWalker& { return w == 0 ? walker_ : *extra[w - 1]; };
+  FirstFailure bad = forEachUntilFailure(count, workers, kBodiesPerChunk, [&](unsigned w, size_t i) {
+    ExprWalker& walker = walkerFor(w);
+    Function& f = m_.functions[i];
+    if (!walker.walk(f.body.offset, true)) return false;
+    if (walker.endPos != entryEnds[i]) {
+      walker.error = makeError("section size mismatch", f.code.offset);
+      return false;
+    }
+    f.body.size = walker.endPos - f.body.offset;
+    return true;
+  });
+  for (unsigned w = 1; w < workers; ++w) walker_.usesDataIndex |= extra[w - 1]->usesDataIndex;
+  if (bad.index < count) {
+    instrError_ = std::move(walkerFor(bad.worker).error);
+    return false;
+  }
+  if (!headersOk) return false;  // the first pass's error, in r_
+  if (count < n) {
+    // The first pass stopped at an entry that must fail; its walk did not.
+    return fail("section size mismatch", m_.functions.back().code.offset);
   }
   return true;
 }
@@ -530,19 +601,19 @@ void Decoder::parseNameSection(ByteRange contents) {
   }
 }
 
-bool Decoder::expr(bool inFunction) {
-  // Read to the end of the input rather than of the enclosing section or
-  // body: a missing `end` is then reported exactly as the reference
-  // interpreter does ("END opcode expected", "unexpected end of section or
-  // function", or a size mismatch by the caller).
-  InstrReader& reader = instrReader_;
-  reader.reset(r_.pos(), r_.end());
+// Reads instructions up to and including the `end` that closes the outermost
+// level, checking nesting. Reads to the end of the input rather than of the
+// enclosing section or body: a missing `end` is then reported exactly as the
+// reference interpreter does ("END opcode expected", "unexpected end of section
+// or function", or a size mismatch by the caller). On failure `error` says why.
+bool ExprWalker::walk(uint32_t pos, bool inFunction) {
+  reader_.reset(pos, end_);
   ctrl_.clear();
   enum : uint8_t { kBlock, kIf, kIfElse };
   Instr in;
   for (;;) {
-    if (!reader.read(in)) [[unlikely]] {
-      instrError_ = reader.error();
+    if (!reader_.read(in)) [[unlikely]] {
+      error = reader_.error();
       return false;
     }
     switch (in.op) {
@@ -550,23 +621,35 @@ bool Decoder::expr(bool inFunction) {
       case Opcode::Loop: ctrl_.push_back(kBlock); break;
       case Opcode::If: ctrl_.push_back(kIf); break;
       case Opcode::Else:
-        if (ctrl_.empty() || ctrl_.back() != kIf) return fail("END opcode expected", in.offset);
+        if (ctrl_.empty() || ctrl_.back() != kIf) {
+          error = makeError("END opcode expected", in.offset);
+          return false;
+        }
         ctrl_.back() = kIfElse;
         break;
       case Opcode::End:
         if (ctrl_.empty()) {
-          r_.setPos(reader.position());
+          endPos = reader_.position();
           return true;
         }
         ctrl_.pop_back();
         break;
       case Opcode::MemoryInit:
       case Opcode::DataDrop:
-        if (inFunction) usesDataIndex_ = true;
+        if (inFunction) usesDataIndex = true;
         break;
       default: break;
     }
   }
+}
+
+bool Decoder::expr(bool inFunction) {
+  if (!walker_.walk(r_.pos(), inFunction)) {
+    instrError_ = std::move(walker_.error);
+    return false;
+  }
+  r_.setPos(walker_.endPos);
+  return true;
 }
 
 bool Decoder::finish() {
@@ -575,7 +658,7 @@ bool Decoder::finish() {
     return fail("function and code section have inconsistent lengths", end);
   if (m_.dataCount && *m_.dataCount != m_.datas.size())
     return fail("data count and data section have inconsistent lengths", end);
-  if (!m_.dataCount && usesDataIndex_) return fail("data count section required", end);
+  if (!m_.dataCount && walker_.usesDataIndex) return fail("data count section required", end);
   return true;
 }
 

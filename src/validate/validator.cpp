@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
 #include "binary/instr_reader.h"
+#include "binary/parallel.h"
 #include "common/opcodes.h"
 
 namespace wharf {
@@ -102,6 +104,9 @@ const std::array<OpRow, kNumOpcodes> kOpRows = [] {
   }
   return rows;
 }();
+
+// Functions handed to a validation thread at a time.
+constexpr size_t kFunctionsPerChunk = 16;
 
 // Above this many locals (parameters included) local types are looked up in
 // the declared runs instead of a flat table.
@@ -880,14 +885,24 @@ bool ModuleValidator::checkDatas() {
 bool ModuleValidator::checkFunctions() {
   if (m_.functions.size() != m_.funcs.size() - m_.numImportedFuncs)
     return fail("function and code section have inconsistent lengths", sectionOffset(SectionId::Code));
-  info_.functions.resize(m_.functions.size());
-  FunctionValidator fv(m_, info_.declaredFuncRefs, f_);
-  for (size_t i = 0; i < m_.functions.size(); ++i) {
-    const Function& func = m_.functions[i];
+  size_t n = m_.functions.size();
+  info_.functions.resize(n);
+  // Function bodies are independent once the module-level facts (C.refs
+  // included) are known, so large modules share them between two threads; the
+  // error reported is still the first invalid function's.
+  size_t codeBytes = 0;
+  for (const Function& func : m_.functions) codeBytes += func.body.size;
+  unsigned workers = workersFor(codeBytes);
+  Failure failures[kMaxWorkers];
+  std::optional<FunctionValidator> validators[kMaxWorkers];
+  for (unsigned w = 0; w < workers; ++w) validators[w].emplace(m_, info_.declaredFuncRefs, failures[w]);
+  FirstFailure bad = forEachUntilFailure(n, workers, kFunctionsPerChunk, [&](unsigned w, size_t i) {
     const FuncType& type = m_.funcType(m_.numImportedFuncs + static_cast<uint32_t>(i));
-    if (!fv.validate(func, type, &info_.functions[i])) return false;
-  }
-  return true;
+    return validators[w]->validate(m_.functions[i], type, &info_.functions[i]);
+  });
+  if (bad.index == n) return true;
+  f_ = std::move(failures[bad.worker]);
+  return false;
 }
 
 Expected<ValidatedInfo> ModuleValidator::run() {
