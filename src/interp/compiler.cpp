@@ -1005,6 +1005,18 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Load: {
       Entry addr = pop();
       ValType rt = opInfo(op).sig.result == ValType::V128 ? ValType::v128() : ValType::i64();
+      if (addr.kind == Entry::Local && stepInstr_ != UINT32_MAX && stepOp_ == Opcode::I32Add &&
+          stepInstr_ + WORDS(3) == here() && lastLabel_ <= stepInstr_ &&
+          operandOf(stepInstr_, 0) == addr.slot) {
+        if (Handler f = stepLoadHandler(op)) {
+          uint32_t x = operandOf(stepInstr_, 0), a = operandOf(stepInstr_, 1), b = operandOf(stepInstr_, 2);
+          code_.resize(stepInstr_);
+          stepInstr_ = UINT32_MAX;
+          Entry d = pushTemp(rt);
+          markDst(emitOps(f, {x, a, b, d.slot, offset}), 3);
+          return {};
+        }
+      }
       if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
         if (Handler f = loadAddHandler(op)) {
           std::vector<uint32_t> ops = takeLastOp();

@@ -106,6 +106,21 @@ HANDLER(opArithBrNz) {
   NEXT(WORDS(4));
 }
 
+// "(load (local.tee x (i32.add a b)))": x, a, b, dst, offset.
+template <typename Mem, typename Val>
+HANDLER(opStepLoad) {
+  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + rd<uint32_t>(fp, OPD(2));
+  wr<uint32_t>(fp, OPD(0), addr);
+  Mem m;
+  std::memcpy(&m, mem + uint64_t(addr) + OPD(4), sizeof(Mem));
+  if constexpr (std::is_same_v<Val, Mem>) {
+    std::memcpy(fp + OPD(3), &m, sizeof(Mem));
+  } else {
+    wr<Val>(fp, OPD(3), static_cast<Val>(m));
+  }
+  NEXT(WORDS(5));
+}
+
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
 template <typename Mem, typename Val>
 HANDLER(opLoadAdd) {
@@ -389,6 +404,19 @@ inline Handler arithBrNzHandler(Opcode a, bool negate) {
       return negate ? &opArithBrNz<Opcode::I32Add, true> : &opArithBrNz<Opcode::I32Add, false>;
     case Opcode::I32Sub:
       return negate ? &opArithBrNz<Opcode::I32Sub, true> : &opArithBrNz<Opcode::I32Sub, false>;
+    default: return nullptr;
+  }
+}
+
+inline Handler stepLoadHandler(Opcode load) {
+  switch (load) {
+    case Opcode::I32Load: return opStepLoad<uint32_t, uint32_t>;
+    case Opcode::I64Load: return opStepLoad<uint64_t, uint64_t>;
+    case Opcode::F32Load: return opStepLoad<uint32_t, uint32_t>;
+    case Opcode::F64Load: return opStepLoad<uint64_t, uint64_t>;
+    case Opcode::I32Load8U: return opStepLoad<uint8_t, uint32_t>;
+    case Opcode::I32Load8S: return opStepLoad<int8_t, uint32_t>;
+    case Opcode::I32Load16U: return opStepLoad<uint16_t, uint32_t>;
     default: return nullptr;
   }
 }
