@@ -601,6 +601,20 @@ void Decoder::parseNameSection(ByteRange contents) {
   }
 }
 
+// Instructions the structural walk looks at beyond their encoding.
+constexpr bool isStructural(Opcode op) {
+  switch (op) {
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+    case Opcode::Else:
+    case Opcode::End:
+    case Opcode::MemoryInit:
+    case Opcode::DataDrop: return true;
+    default: return false;
+  }
+}
+
 // Reads instructions up to and including the `end` that closes the outermost
 // level, checking nesting. Reads to the end of the input rather than of the
 // enclosing section or body: a missing `end` is then reported exactly as the
@@ -612,7 +626,21 @@ bool ExprWalker::walk(uint32_t pos, bool inFunction) {
   enum : uint8_t { kBlock, kIf, kIfElse };
   Instr in;
   for (;;) {
-    if (!reader_.read(in)) [[unlikely]] {
+    // One dispatch per instruction: on the opcode, reading its immediates
+    // with their kind known at compile time. Only structure needs a look.
+    bool ok = reader_.readOpcode(in);
+    if (ok) [[likely]] {
+      switch (in.op) {
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
+  case Opcode::name:                                                 \
+    ok = reader_.readImmediates<ImmKind::imm>(in);                   \
+    if (ok && !isStructural(Opcode::name)) continue;                 \
+    break;
+#include "common/opcodes.def"
+#undef WHARF_OP
+      }
+    }
+    if (!ok) [[unlikely]] {
       error = reader_.error();
       return false;
     }

@@ -19,16 +19,6 @@ struct SingleByteTable {
 };
 constexpr SingleByteTable kSingleByte;
 
-// Immediate kind per opcode, packed densely (OpInfo is much larger) so the
-// per-instruction dispatch touches one small table.
-struct ImmTable {
-  ImmKind imm[kNumOpcodes];
-  constexpr ImmTable() : imm{} {
-    for (uint16_t i = 0; i < kNumOpcodes; ++i) imm[i] = kOpInfo[i].imm;
-  }
-};
-constexpr ImmTable kImm;
-
 WHARF_ALWAYS_INLINE bool zeroByte(ByteReader& r) {
   uint32_t at = r.pos();
   uint8_t b;
@@ -75,18 +65,18 @@ bool blockType(ByteReader& r, BlockType& bt) {
 
 }  // namespace
 
-bool InstrReader::readSlow(Instr& in) {
+bool InstrReader::readOpcodeSlow(Instr& in) {
   ByteReader r(bytes_.data(), pos_, end_);
+  in.offset = pos_;
   auto failed = [&] {
     errMessage_ = r.errorMessage();
     errOffset_ = r.errorOffset();
     return false;
   };
-  in.offset = pos_;
   uint8_t b;
   if (!r.u8(b)) return failed();
   int16_t code = kSingleByte.op[b];
-  if (code >= 0) [[likely]] {
+  if (code >= 0) {
     in.op = Opcode(code);
   } else if (code == -2) {
     uint32_t sub;
@@ -97,9 +87,19 @@ bool InstrReader::readSlow(Instr& in) {
   } else {
     return r.fail("illegal opcode", in.offset), failed();
   }
+  pos_ = r.pos();
+  return true;
+}
 
+bool InstrReader::readImmediatesSlow(Instr& in) {
+  ByteReader r(bytes_.data(), pos_, end_);
+  auto failed = [&] {
+    errMessage_ = r.errorMessage();
+    errOffset_ = r.errorOffset();
+    return false;
+  };
   bool ok = true;
-  switch (kImm.imm[uint16_t(in.op)]) {
+  switch (instr_detail::kImmTable.imm[uint16_t(in.op)]) {
     case ImmKind::None: break;
     case ImmKind::BlockType: ok = blockType(r, in.block); break;
     case ImmKind::Label:

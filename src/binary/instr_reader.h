@@ -75,14 +75,23 @@ class InstrReader {
   // Allocation- and copy-free form of next() for hot loops: decodes into
   // `out`, writing only the fields meaningful for the opcode's ImmKind (plus
   // op and offset). Returns false on malformed input; error() describes it.
-  // Inline: the common shapes (no immediate, one LEB index or i32, a memarg,
-  // an empty block type) are read here; everything else, every error and the
-  // last bytes before `end` go through readSlow().
   [[gnu::always_inline]] inline bool read(Instr& out);
+
+  // read() in two steps, for loops that dispatch on the opcode themselves
+  // (one indirect jump per instruction instead of two): readOpcode() sets
+  // op and offset, then readImmediates<opInfo(op).imm>() the rest. The common
+  // shapes (a single-byte opcode, one LEB index or i32, a memarg, an empty
+  // block type) are read inline; prefixed opcodes, other immediates, every
+  // error and the last bytes before `end` take the out-of-line paths.
+  [[gnu::always_inline]] inline bool readOpcode(Instr& out);
+  template <ImmKind K>
+  [[gnu::always_inline]] inline bool readImmediates(Instr& out);
+
   Error error() const { return makeError(errMessage_, errOffset_); }
 
  private:
-  bool readSlow(Instr& out);
+  bool readOpcodeSlow(Instr& out);
+  bool readImmediatesSlow(Instr& out);
 
   std::span<const uint8_t> bytes_;
   uint32_t pos_;
@@ -94,37 +103,25 @@ class InstrReader {
 
 namespace instr_detail {
 
-// How read() takes the immediates of a single-byte opcode.
-enum class Fast : uint8_t { Slow, None, U32, I32, MemArg, Block };
-
-// Indexed by the first byte of an instruction, built from opcodes.def.
+// Opcode per first byte (-1: a prefix byte or illegal), built from opcodes.def.
 struct ByteTable {
   int16_t op[256];
-  Fast fast[256];
-  constexpr ByteTable() : op{}, fast{} {
-    for (uint16_t i = 0; i < kNumOpcodes; ++i) {
-      if (kOpInfo[i].prefix != 0) continue;
-      uint32_t b = kOpInfo[i].code;
-      op[b] = int16_t(i);
-      switch (kOpInfo[i].imm) {
-        case ImmKind::None: fast[b] = Fast::None; break;
-        case ImmKind::Label:
-        case ImmKind::Func:
-        case ImmKind::Local:
-        case ImmKind::Global:
-        case ImmKind::Table: fast[b] = Fast::U32; break;
-        case ImmKind::I32: fast[b] = Fast::I32; break;
-        case ImmKind::MemArg: fast[b] = Fast::MemArg; break;
-        case ImmKind::BlockType: fast[b] = Fast::Block; break;
-        default: fast[b] = Fast::Slow; break;
-      }
-    }
+  constexpr ByteTable() : op{} {
+    for (auto& v : op) v = -1;
+    for (uint16_t i = 0; i < kNumOpcodes; ++i)
+      if (kOpInfo[i].prefix == 0) op[kOpInfo[i].code] = int16_t(i);
   }
 };
 inline constexpr ByteTable kByteTable;
 
-// The longest fast-path instruction: opcode + memarg of two 5-byte LEBs.
-inline constexpr uint32_t kFastWindow = 11;
+// Immediate kind per opcode, packed densely (OpInfo is much larger).
+struct ImmTable {
+  ImmKind imm[kNumOpcodes];
+  constexpr ImmTable() : imm{} {
+    for (uint16_t i = 0; i < kNumOpcodes; ++i) imm[i] = kOpInfo[i].imm;
+  }
+};
+inline constexpr ImmTable kImmTable;
 
 // Unsigned 32-bit LEB of at most 5 bytes, with all 5 known to be readable.
 // False on anything the exact decoder must judge (too long, too large).
@@ -165,41 +162,95 @@ inline constexpr uint32_t kFastWindow = 11;
 
 }  // namespace instr_detail
 
-inline bool InstrReader::read(Instr& in) {
-  using namespace instr_detail;
+inline bool InstrReader::readOpcode(Instr& in) {
   uint32_t p = pos_;
-  if (p >= end_ || end_ - p < kFastWindow) [[unlikely]]
-    return readSlow(in);
+  if (p < end_) [[likely]] {
+    int16_t code = instr_detail::kByteTable.op[bytes_[p]];
+    if (code >= 0) [[likely]] {
+      in.op = Opcode(code);
+      in.offset = p;
+      pos_ = p + 1;
+      return true;
+    }
+  }
+  return readOpcodeSlow(in);
+}
+
+template <ImmKind K>
+inline bool InstrReader::readImmediates(Instr& in) {
+  using namespace instr_detail;
   const uint8_t* d = bytes_.data();
-  uint8_t b = d[p];
-  uint32_t q = p + 1;
-  switch (kByteTable.fast[b]) {
-    case Fast::None: break;
-    case Fast::U32:
-      if (!fastU32(d, q, in.index)) return readSlow(in);
-      break;
-    case Fast::I32:
-      if (!fastS32(d, q, in.i32)) return readSlow(in);
-      break;
-    case Fast::MemArg: {
-      uint32_t flags, offset;
-      if (!fastU32(d, q, flags) || flags >= 32 || !fastU32(d, q, offset)) return readSlow(in);
+  uint32_t p = pos_;
+  // Enough bytes for the longest immediate read here (a memarg: two 5-byte LEBs).
+  bool room = end_ - p >= 10;  // pos_ <= end_ always
+  if constexpr (K == ImmKind::None) {
+    return true;
+  } else if constexpr (K == ImmKind::Label || K == ImmKind::Func || K == ImmKind::Local ||
+                       K == ImmKind::Global || K == ImmKind::Table || K == ImmKind::Data ||
+                       K == ImmKind::Elem) {
+    if (room && fastU32(d, p, in.index)) [[likely]] {
+      pos_ = p;
+      return true;
+    }
+  } else if constexpr (K == ImmKind::I32) {
+    if (room && fastS32(d, p, in.i32)) [[likely]] {
+      pos_ = p;
+      return true;
+    }
+  } else if constexpr (K == ImmKind::MemArg) {
+    uint32_t flags, offset;
+    if (room && fastU32(d, p, flags) && flags < 32 && fastU32(d, p, offset)) [[likely]] {
       in.mem.alignLog2 = flags;
       in.mem.memory = 0;
       in.mem.offset = offset;
-      break;
+      pos_ = p;
+      return true;
     }
-    case Fast::Block:
-      if (d[q] != 0x40) return readSlow(in);
+  } else if constexpr (K == ImmKind::BlockType) {
+    if (p < end_ && d[p] == 0x40) [[likely]] {
       in.block.kind = BlockType::Empty;
-      ++q;
-      break;
-    case Fast::Slow: return readSlow(in);
+      pos_ = p + 1;
+      return true;
+    }
   }
-  in.op = Opcode(kByteTable.op[b]);
-  in.offset = p;
-  pos_ = q;
-  return true;
+  return readImmediatesSlow(in);
+}
+
+inline bool InstrReader::read(Instr& in) {
+  if (!readOpcode(in)) return false;
+  switch (instr_detail::kImmTable.imm[uint16_t(in.op)]) {
+#define WHARF_IMM(K) \
+  case ImmKind::K: return readImmediates<ImmKind::K>(in);
+    WHARF_IMM(None)
+    WHARF_IMM(BlockType)
+    WHARF_IMM(Label)
+    WHARF_IMM(BrTable)
+    WHARF_IMM(Func)
+    WHARF_IMM(CallIndirect)
+    WHARF_IMM(Local)
+    WHARF_IMM(Global)
+    WHARF_IMM(Table)
+    WHARF_IMM(MemArg)
+    WHARF_IMM(Memory)
+    WHARF_IMM(I32)
+    WHARF_IMM(I64)
+    WHARF_IMM(F32)
+    WHARF_IMM(F64)
+    WHARF_IMM(V128)
+    WHARF_IMM(Lane)
+    WHARF_IMM(Shuffle)
+    WHARF_IMM(MemArgLane)
+    WHARF_IMM(HeapType)
+    WHARF_IMM(SelectT)
+    WHARF_IMM(MemoryInit)
+    WHARF_IMM(Data)
+    WHARF_IMM(MemoryCopy)
+    WHARF_IMM(TableInit)
+    WHARF_IMM(Elem)
+    WHARF_IMM(TableCopy)
+#undef WHARF_IMM
+  }
+  return readImmediatesSlow(in);
 }
 
 }  // namespace wharf

@@ -20,17 +20,51 @@ namespace {
 constexpr ValType kKindType[] = {ValType::i32(), ValType::i64(), ValType::f32(), ValType::f64(),
                                  ValType::v128()};
 
-// Unknown (bottom) operands only appear in unreachable code; counting them as
-// 2 slots keeps maxStackSlots an upper bound whatever they stand for.
-inline uint32_t slotsOf(ValType t) {
-  return (t.kind() == ValType::V128 || t.kind() == ValType::Bottom) ? 2 : 1;
-}
+// An operand type on the validator's stack: a ValType packed canonically into
+// 64 bits (kind, then for references heap type, nullability and a type index
+// that only a type-index heap type keeps), so equal types have equal bits.
+// Besides making equality one compare, storing a plain integer does not, to
+// type-based alias analysis, clobber the validator's counters the way storing
+// a ValType (which has char-typed fields) does.
+struct Operand {
+  uint64_t bits = 0;
 
-inline bool isBottom(ValType t) { return t.kind() == ValType::Bottom; }
+  static constexpr Operand of(ValType t) {
+    uint64_t b = t.kind();
+    if (t.isRef()) {
+      b |= uint64_t(t.heapType()) << 8 | uint64_t(t.nullable()) << 16;
+      if (t.heapType() == HeapType::Index) b |= uint64_t(t.typeIndex()) << 32;
+    }
+    return Operand{b};
+  }
+  static constexpr Operand bottom() { return of(ValType::bottom()); }
+
+  ValType type() const {
+    switch (kind()) {
+      case ValType::I32: return ValType::i32();
+      case ValType::I64: return ValType::i64();
+      case ValType::F32: return ValType::f32();
+      case ValType::F64: return ValType::f64();
+      case ValType::V128: return ValType::v128();
+      case ValType::Ref:
+        return ValType::ref(HeapType((bits >> 8) & 0xFF), (bits >> 16) & 1, uint32_t(bits >> 32));
+      case ValType::Bottom: break;
+    }
+    return ValType::bottom();
+  }
+  constexpr ValType::Kind kind() const { return ValType::Kind(bits & 0xFF); }
+  constexpr bool isBottom() const { return kind() == ValType::Bottom; }
+  constexpr bool isRef() const { return kind() == ValType::Ref; }
+  // Unknown (bottom) operands only appear in unreachable code; counting them
+  // as 2 slots keeps maxStackSlots an upper bound whatever they stand for.
+  constexpr uint32_t slots() const { return (bits & 0xFD) == ValType::V128 ? 2 : 1; }  // V128 or Bottom
+  constexpr bool operator==(const Operand&) const = default;
+};
+static_assert((ValType::Bottom & 0xFD) == ValType::V128);
 
 // Operand matching on the validator's stack, where either side may be unknown.
-inline bool matches(ValType actual, ValType expected) {
-  return isBottom(actual) || isBottom(expected) || isSubtype(actual, expected);
+inline bool matches(Operand actual, Operand expected) {
+  return actual.isBottom() || expected.isBottom() || isSubtype(actual.type(), expected.type());
 }
 
 std::string indexed(std::string_view what, uint64_t index) {
@@ -40,11 +74,8 @@ std::string indexed(std::string_view what, uint64_t index) {
   return s;
 }
 
-// Per-opcode facts the hot loop needs, tabulated once in one dense row per
-// opcode (OpInfo is much larger; laneCount() inspects mnemonics and
-// naturalAlignmentLog2() is out of line).
+// What the validator checks of an opcode's immediates, by immediate kind.
 enum class ImmCheck : uint8_t {
-  Special,      // typed by hand in FunctionValidator::step
   None,         // no immediate to check
   MemArg,       // memory 0 must exist, alignment at most natural
   MemArgLane,   // the same plus a lane index
@@ -53,16 +84,44 @@ enum class ImmCheck : uint8_t {
   Unsupported,  // no signature and no hand-written rule
 };
 
+// Per-opcode facts for the paths that do not know the opcode at compile time,
+// or that need laneCount() (which inspects mnemonics) or
+// naturalAlignmentLog2() (out of line); tabulated once in one dense row per
+// opcode (OpInfo is much larger).
 struct OpRow {
-  ImmCheck check = ImmCheck::Special;
   uint8_t numParams = 0;
   uint8_t numResults = 0;
-  uint8_t paramSlots = 0;  // 8-byte slots taken by the parameters
   ValType::Kind params[3] = {};
   ValType::Kind result = ValType::I32;
   int8_t naturalAlign = -1;
   uint8_t lanes = 0;
 };
+
+// How simple<Op> checks an opcode's immediates (a constant per opcode).
+constexpr ImmCheck immCheckOf(Opcode op) {
+  const OpInfo& info = kOpInfo[static_cast<uint16_t>(op)];
+  if (!info.sig.known) return ImmCheck::Unsupported;
+  switch (info.imm) {
+    case ImmKind::None:
+    case ImmKind::I32:
+    case ImmKind::I64:
+    case ImmKind::F32:
+    case ImmKind::F64:
+    case ImmKind::V128: return ImmCheck::None;
+    case ImmKind::MemArg: return ImmCheck::MemArg;
+    case ImmKind::MemArgLane: return ImmCheck::MemArgLane;
+    case ImmKind::Lane: return ImmCheck::Lane;
+    case ImmKind::Shuffle:
+    case ImmKind::Memory:
+    case ImmKind::MemoryInit:
+    case ImmKind::Data:
+    case ImmKind::MemoryCopy:
+    case ImmKind::TableInit:
+    case ImmKind::Elem:
+    case ImmKind::TableCopy: return ImmCheck::Other;
+    default: return ImmCheck::Unsupported;
+  }
+}
 
 const std::array<OpRow, kNumOpcodes> kOpRows = [] {
   std::array<OpRow, kNumOpcodes> rows{};
@@ -73,34 +132,8 @@ const std::array<OpRow, kNumOpcodes> kOpRows = [] {
     r.lanes = static_cast<uint8_t>(laneCount(static_cast<Opcode>(i)));
     r.numParams = info.sig.numParams;
     r.numResults = info.sig.numResults;
-    for (uint8_t k = 0; k < info.sig.numParams; ++k) {
-      r.params[k] = info.sig.params[k];
-      r.paramSlots += info.sig.params[k] == ValType::V128 ? 2 : 1;
-    }
+    for (uint8_t k = 0; k < info.sig.numParams; ++k) r.params[k] = info.sig.params[k];
     r.result = info.sig.result;
-    switch (info.imm) {
-      case ImmKind::None:
-      case ImmKind::I32:
-      case ImmKind::I64:
-      case ImmKind::F32:
-      case ImmKind::F64:
-      case ImmKind::V128: r.check = ImmCheck::None; break;
-      case ImmKind::MemArg: r.check = ImmCheck::MemArg; break;
-      case ImmKind::MemArgLane: r.check = ImmCheck::MemArgLane; break;
-      case ImmKind::Lane: r.check = ImmCheck::Lane; break;
-      case ImmKind::Shuffle:
-      case ImmKind::Memory:
-      case ImmKind::MemoryInit:
-      case ImmKind::Data:
-      case ImmKind::MemoryCopy:
-      case ImmKind::TableInit:
-      case ImmKind::Elem:
-      case ImmKind::TableCopy: r.check = ImmCheck::Other; break;
-      default: r.check = ImmCheck::Unsupported; break;
-    }
-    // Signature-less instructions are all typed by hand in step(); any other
-    // one is unsupported.
-    if (!info.sig.known && r.check != ImmCheck::Unsupported) r.check = ImmCheck::Unsupported;
   }
   return rows;
 }();
@@ -181,38 +214,40 @@ class FunctionValidator {
     vals_ = stack_.data();
   }
 
-  [[gnu::always_inline]] void push(ValType t) {
+  [[gnu::always_inline]] void push(Operand t) {
     vals_[size_++] = t;
-    slots_ += slotsOf(t);
+    slots_ += t.slots();
     maxValues_ = std::max(maxValues_, size_);
     maxSlots_ = std::max(maxSlots_, slots_);
   }
+  [[gnu::always_inline]] void push(ValType t) { push(Operand::of(t)); }
   [[gnu::always_inline]] void pushList(TypeList l) {
     reserveExtra(l.size);
     for (uint32_t i = 0; i < l.size; ++i) push(l.data[i]);
   }
-  [[gnu::always_inline]] bool popAny(ValType* out) {
+  [[gnu::always_inline]] bool popAny(Operand* out) {
     const Frame& fr = ctrl_.back();
     if (size_ == fr.height) [[unlikely]] {
       if (!fr.unreachable) return mismatch();
-      *out = ValType::bottom();
+      *out = Operand::bottom();
       return true;
     }
     *out = vals_[--size_];
-    slots_ -= slotsOf(*out);
+    slots_ -= out->slots();
     return true;
   }
-  [[gnu::always_inline]] bool pop(ValType expected) {
+  [[gnu::always_inline]] bool pop(Operand expected) {
     const Frame& fr = ctrl_.back();
     if (size_ > fr.height && vals_[size_ - 1] == expected) [[likely]] {
       --size_;
-      slots_ -= slotsOf(expected);
+      slots_ -= expected.slots();
       return true;
     }
     return popSlow(expected);
   }
-  [[gnu::noinline]] bool popSlow(ValType expected) {
-    ValType got;
+  [[gnu::always_inline]] bool pop(ValType expected) { return pop(Operand::of(expected)); }
+  [[gnu::noinline]] bool popSlow(Operand expected) {
+    Operand got;
     if (!popAny(&got)) return false;
     return matches(got, expected) || mismatch();
   }
@@ -227,7 +262,7 @@ class FunctionValidator {
     const Frame& fr = ctrl_.back();
     uint32_t avail = size_ - fr.height;
     for (uint32_t k = 0; k < l.size; ++k) {
-      ValType expected = l.data[l.size - 1 - k];
+      Operand expected = Operand::of(l.data[l.size - 1 - k]);
       if (k >= avail) return fr.unreachable || mismatch();
       if (!matches(vals_[size_ - 1 - k], expected)) return mismatch();
     }
@@ -265,14 +300,14 @@ class FunctionValidator {
 
   bool startBlock(const Instr& in);
   bool end();
-  [[gnu::always_inline]] bool local(uint32_t index, ValType* type) {
+  [[gnu::always_inline]] bool local(uint32_t index, Operand* type) {
     if (index < numFlatLocals_) [[likely]] {
       *type = locals_[index];
       return true;
     }
     return localSlow(index, type);
   }
-  bool localSlow(uint32_t index, ValType* type);
+  bool localSlow(uint32_t index, Operand* type);
   bool checkMemory(uint32_t index) {
     return index < m_.memories.size() || fail(indexed("unknown memory", index));
   }
@@ -298,9 +333,16 @@ class FunctionValidator {
     return index < m_.elems.size() || fail(indexed("unknown elem segment", index));
   }
   bool checkImmediate(const Instr& in, const OpRow& row);
+  template <Opcode Op>
   [[gnu::always_inline]] bool simple(const Instr& in);
   bool simpleOperands(const OpRow& row);
-  [[gnu::always_inline]] bool step(const Instr& in);
+  // Types one instruction whose immediates have been read.
+  template <Opcode Op>
+  [[gnu::always_inline]] bool op(const Instr& in);
+  [[gnu::noinline]] bool readFailed() {
+    f_.error = reader_.error();
+    return false;
+  }
 
   static constexpr uint32_t kStackSlack = 8;
 
@@ -314,30 +356,30 @@ class FunctionValidator {
   bool hasMemory_ = false;
 
   // The operand stack: vals_[0, size_) within stack_.
-  ValType* vals_ = nullptr;
+  Operand* vals_ = nullptr;
   uint32_t size_ = 0;
   uint32_t slots_ = 0;  // current operand stack height in slots
   uint32_t maxValues_ = 0, maxSlots_ = 0, maxControl_ = 0;
 
   // Reused across functions so validation allocates only while they grow.
-  std::vector<ValType> stack_;
+  std::vector<Operand> stack_;
   std::vector<Frame> ctrl_;
-  std::vector<ValType> locals_;  // parameters then declared locals, if at most kMaxFlatLocals
+  std::vector<Operand> locals_;  // parameters then declared locals, if at most kMaxFlatLocals
   uint32_t numFlatLocals_ = 0;
   std::vector<uint32_t> localEnds_;  // otherwise: cumulative ends of the declared runs
   InstrReader reader_;
 };
 
-bool FunctionValidator::localSlow(uint32_t index, ValType* type) {
+bool FunctionValidator::localSlow(uint32_t index, Operand* type) {
   uint32_t numParams = static_cast<uint32_t>(type_->params.size());
   if (!localEnds_.empty() && index < numParams) {
-    *type = type_->params[index];
+    *type = Operand::of(type_->params[index]);
     return true;
   }
   if (!localEnds_.empty()) {
     auto it = std::upper_bound(localEnds_.begin(), localEnds_.end(), uint64_t(index) - numParams);
     if (it != localEnds_.end()) {
-      *type = func_->locals[it - localEnds_.begin()].type;
+      *type = Operand::of(func_->locals[it - localEnds_.begin()].type);
       return true;
     }
   }
@@ -422,192 +464,188 @@ bool FunctionValidator::simpleOperands(const OpRow& row) {
 }
 
 // Instructions whose operand types come from the opcode table; their
-// immediates are checked by kind.
+// immediates are checked by kind. Instantiated per opcode, so the signature
+// is a constant.
+template <Opcode Op>
 bool FunctionValidator::simple(const Instr& in) {
-  const OpRow& row = kOpRows[static_cast<uint16_t>(in.op)];
-  switch (row.check) {
-    case ImmCheck::None: break;
-    case ImmCheck::MemArg:
-      if (!hasMemory_) [[unlikely]]
-        return checkMemory(in.mem.memory);
-      if (!checkAlign(in, row)) return false;
-      break;
-    case ImmCheck::MemArgLane:
-      if (!checkMemory(in.mem.memory) || !checkAlign(in, row) || !checkLane(in, row)) return false;
-      break;
-    case ImmCheck::Lane:
-      if (!checkLane(in, row)) return false;
-      break;
-    case ImmCheck::Other:
-      if (!checkImmediate(in, row)) return false;
-      break;
-    case ImmCheck::Special:
-    case ImmCheck::Unsupported:
-      return fail(std::string("unsupported instruction ") + std::string(opInfo(in.op).text));
+  constexpr const OpInfo& info = kOpInfo[static_cast<uint16_t>(Op)];
+  constexpr OpSignature sig = info.sig;
+  const OpRow& row = kOpRows[static_cast<uint16_t>(Op)];
+  if constexpr (immCheckOf(Op) == ImmCheck::MemArg) {
+    if (!hasMemory_) [[unlikely]]
+      return checkMemory(in.mem.memory);
+    if (!checkAlign(in, row)) return false;
+  } else if constexpr (immCheckOf(Op) == ImmCheck::MemArgLane) {
+    if (!checkMemory(in.mem.memory) || !checkAlign(in, row) || !checkLane(in, row)) return false;
+  } else if constexpr (immCheckOf(Op) == ImmCheck::Lane) {
+    if (!checkLane(in, row)) return false;
+  } else if constexpr (immCheckOf(Op) == ImmCheck::Other) {
+    if (!checkImmediate(in, row)) return false;
+  } else if constexpr (immCheckOf(Op) == ImmCheck::Unsupported) {
+    // Signature-less instructions are all typed by hand in op().
+    return fail(std::string("unsupported instruction ") + std::string(info.text));
   }
-  // Fast path: enough operands of exactly the right kinds above the block's base.
-  uint32_t n = row.numParams;
-  if (size_ - ctrl_.back().height >= n) [[likely]] {
-    const ValType* top = vals_ + size_ - n;
-    bool exact = true;
-    for (uint32_t i = 0; i < n; ++i) exact &= top[i].kind() == row.params[i];
-    if (exact) [[likely]] {
-      size_ -= n;
-      slots_ -= row.paramSlots;
-      if (row.numResults) push(kKindType[row.result]);
-      return true;
+  if constexpr (immCheckOf(Op) != ImmCheck::Unsupported) {
+    // Fast path: enough operands of exactly the right kinds above the block's base.
+    constexpr uint32_t n = sig.numParams;
+    if (size_ - ctrl_.back().height >= n) [[likely]] {
+      const Operand* top = vals_ + size_ - n;
+      bool exact = [&]<size_t... I>(std::index_sequence<I...>) {
+        return (true && ... && (top[I].kind() == sig.params[I]));
+      }(std::make_index_sequence<n>{});
+      if (exact) [[likely]] {
+        constexpr uint32_t paramSlots = [] {
+          uint32_t k = 0;
+          for (uint32_t i = 0; i < sig.numParams; ++i) k += sig.params[i] == ValType::V128 ? 2 : 1;
+          return k;
+        }();
+        size_ -= n;
+        slots_ -= paramSlots;
+        if constexpr (sig.numResults != 0) push(Operand::of(kKindType[sig.result]));
+        return true;
+      }
     }
+    return simpleOperands(row);
   }
-  return simpleOperands(row);
 }
 
-bool FunctionValidator::step(const Instr& in) {
-  at_ = in.offset;
-  switch (in.op) {
-    case Opcode::Unreachable: setUnreachable(); return true;
-    case Opcode::Block:
-    case Opcode::Loop:
-    case Opcode::If: return startBlock(in);
-    case Opcode::Else: {
-      if (ctrl_.back().op != Opcode::If) return fail("else without matching if");
-      Frame& fr = ctrl_.back();
-      if (!popFrameResults(fr)) return false;
-      fr.op = Opcode::Else;
-      fr.unreachable = false;
-      pushList(paramsOf(fr));
-      return true;
+template <Opcode Op>
+bool FunctionValidator::op(const Instr& in) {
+  if constexpr (Op == Opcode::Unreachable) {
+    setUnreachable();
+    return true;
+  } else if constexpr (Op == Opcode::Block || Op == Opcode::Loop || Op == Opcode::If) {
+    return startBlock(in);
+  } else if constexpr (Op == Opcode::Else) {
+    if (ctrl_.back().op != Opcode::If) return fail("else without matching if");
+    Frame& fr = ctrl_.back();
+    if (!popFrameResults(fr)) return false;
+    fr.op = Opcode::Else;
+    fr.unreachable = false;
+    pushList(paramsOf(fr));
+    return true;
+  } else if constexpr (Op == Opcode::End) {
+    return end();
+  } else if constexpr (Op == Opcode::Br) {
+    if (!checkLabel(in.index) || !popList(labelTypes(label(in.index)))) return false;
+    setUnreachable();
+    return true;
+  } else if constexpr (Op == Opcode::BrIf) {
+    if (!checkLabel(in.index) || !pop(ValType::i32())) return false;
+    TypeList l = labelTypes(label(in.index));
+    if (!popList(l)) return false;
+    pushList(l);
+    return true;
+  } else if constexpr (Op == Opcode::BrTable) {
+    if (!pop(ValType::i32()) || !checkLabel(in.brDefault)) return false;
+    uint32_t arity = labelTypes(label(in.brDefault)).size;
+    for (uint32_t target : in.brTargets) {
+      if (!checkLabel(target)) return false;
+      TypeList l = labelTypes(label(target));
+      if (l.size != arity || !peekList(l)) return mismatch();
     }
-    case Opcode::End: return end();
-    case Opcode::Br: {
-      if (!checkLabel(in.index) || !popList(labelTypes(label(in.index)))) return false;
-      setUnreachable();
-      return true;
-    }
-    case Opcode::BrIf: {
-      if (!checkLabel(in.index) || !pop(ValType::i32())) return false;
-      TypeList l = labelTypes(label(in.index));
-      if (!popList(l)) return false;
-      pushList(l);
-      return true;
-    }
-    case Opcode::BrTable: {
-      if (!pop(ValType::i32()) || !checkLabel(in.brDefault)) return false;
-      uint32_t arity = labelTypes(label(in.brDefault)).size;
-      for (uint32_t target : in.brTargets) {
-        if (!checkLabel(target)) return false;
-        TypeList l = labelTypes(label(target));
-        if (l.size != arity || !peekList(l)) return mismatch();
-      }
-      if (!popList(labelTypes(label(in.brDefault)))) return false;
-      setUnreachable();
-      return true;
-    }
-    case Opcode::Return:
-      if (!popList(listOf(type_->results))) return false;
-      setUnreachable();
-      return true;
-    case Opcode::Call: {
-      if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
-      const FuncType& ft = m_.funcType(in.index);
-      if (!popList(listOf(ft.params))) return false;
-      pushList(listOf(ft.results));
-      return true;
-    }
-    case Opcode::CallIndirect: {
-      if (!checkTable(in.index2)) return false;
-      if (m_.tables[in.index2].elem.kind() != ValType::Ref ||
-          m_.tables[in.index2].elem.heapType() != HeapType::Func)
-        return mismatch();
-      if (in.index >= m_.types.size()) return fail(indexed("unknown type", in.index));
-      const FuncType& ft = m_.types[in.index];
-      if (!pop(ValType::i32()) || !popList(listOf(ft.params))) return false;
-      pushList(listOf(ft.results));
-      return true;
-    }
-    case Opcode::Drop: {
-      ValType t;
-      return popAny(&t);
-    }
-    case Opcode::Select: {
-      ValType a, b;
-      if (!pop(ValType::i32()) || !popAny(&a) || !popAny(&b)) return false;
-      // Without a type annotation only numeric and vector operands are allowed.
-      if (a.isRef() || b.isRef()) return mismatch();
-      if (!isBottom(a) && !isBottom(b) && a != b) return mismatch();
-      push(isBottom(a) ? b : a);
-      return true;
-    }
-    case Opcode::SelectT: {
-      if (in.index != 1) return fail("invalid result arity");
-      if (!pop(ValType::i32()) || !pop(in.type) || !pop(in.type)) return false;
-      push(in.type);
-      return true;
-    }
-    case Opcode::LocalGet: {
-      ValType t;
-      if (!local(in.index, &t)) return false;
-      push(t);
-      return true;
-    }
-    case Opcode::LocalSet: {
-      ValType t;
-      return local(in.index, &t) && pop(t);
-    }
-    case Opcode::LocalTee: {
-      ValType t;
-      if (!local(in.index, &t) || !pop(t)) return false;
-      push(t);
-      return true;
-    }
-    case Opcode::GlobalGet:
-      if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
-      push(m_.globals[in.index].type);
-      return true;
-    case Opcode::GlobalSet: {
-      if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
-      const GlobalType& g = m_.globals[in.index];
-      if (g.mut != Mutability::Var) return fail("global is immutable");
-      return pop(g.type);
-    }
-    case Opcode::TableGet:
-      if (!checkTable(in.index) || !pop(ValType::i32())) return false;
-      push(m_.tables[in.index].elem);
-      return true;
-    case Opcode::TableSet:
-      return checkTable(in.index) && pop(m_.tables[in.index].elem) && pop(ValType::i32());
-    case Opcode::TableSize:
-      if (!checkTable(in.index)) return false;
-      push(ValType::i32());
-      return true;
-    case Opcode::TableGrow:
-      if (!checkTable(in.index) || !pop(ValType::i32()) || !pop(m_.tables[in.index].elem)) return false;
-      push(ValType::i32());
-      return true;
-    case Opcode::TableFill:
-      return checkTable(in.index) && pop(ValType::i32()) && pop(m_.tables[in.index].elem) &&
-             pop(ValType::i32());
-    case Opcode::MemorySize:
-      if (!checkMemory(in.index)) return false;
-      push(ValType::i32());
-      return true;
-    case Opcode::MemoryGrow:
-      if (!checkMemory(in.index) || !pop(ValType::i32())) return false;
-      push(ValType::i32());
-      return true;
-    case Opcode::RefNull: push(in.type); return true;
-    case Opcode::RefIsNull: {
-      ValType t;
-      if (!popAny(&t)) return false;
-      if (!isBottom(t) && !t.isRef()) return mismatch();
-      push(ValType::i32());
-      return true;
-    }
-    case Opcode::RefFunc:
-      if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
-      if (!refs_[in.index]) return fail("undeclared function reference");
-      push(ValType::funcref());
-      return true;
-    default: return simple(in);
+    if (!popList(labelTypes(label(in.brDefault)))) return false;
+    setUnreachable();
+    return true;
+  } else if constexpr (Op == Opcode::Return) {
+    if (!popList(listOf(type_->results))) return false;
+    setUnreachable();
+    return true;
+  } else if constexpr (Op == Opcode::Call) {
+    if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
+    const FuncType& ft = m_.funcType(in.index);
+    if (!popList(listOf(ft.params))) return false;
+    pushList(listOf(ft.results));
+    return true;
+  } else if constexpr (Op == Opcode::CallIndirect) {
+    if (!checkTable(in.index2)) return false;
+    if (m_.tables[in.index2].elem.kind() != ValType::Ref ||
+        m_.tables[in.index2].elem.heapType() != HeapType::Func)
+      return mismatch();
+    if (in.index >= m_.types.size()) return fail(indexed("unknown type", in.index));
+    const FuncType& ft = m_.types[in.index];
+    if (!pop(ValType::i32()) || !popList(listOf(ft.params))) return false;
+    pushList(listOf(ft.results));
+    return true;
+  } else if constexpr (Op == Opcode::Drop) {
+    Operand t;
+    return popAny(&t);
+  } else if constexpr (Op == Opcode::Select) {
+    Operand a, b;
+    if (!pop(ValType::i32()) || !popAny(&a) || !popAny(&b)) return false;
+    // Without a type annotation only numeric and vector operands are allowed.
+    if (a.isRef() || b.isRef()) return mismatch();
+    if (!a.isBottom() && !b.isBottom() && a != b) return mismatch();
+    push(a.isBottom() ? b : a);
+    return true;
+  } else if constexpr (Op == Opcode::SelectT) {
+    if (in.index != 1) return fail("invalid result arity");
+    if (!pop(ValType::i32()) || !pop(in.type) || !pop(in.type)) return false;
+    push(in.type);
+    return true;
+  } else if constexpr (Op == Opcode::LocalGet) {
+    Operand t;
+    if (!local(in.index, &t)) return false;
+    push(t);
+    return true;
+  } else if constexpr (Op == Opcode::LocalSet) {
+    Operand t;
+    return local(in.index, &t) && pop(t);
+  } else if constexpr (Op == Opcode::LocalTee) {
+    Operand t;
+    if (!local(in.index, &t) || !pop(t)) return false;
+    push(t);
+    return true;
+  } else if constexpr (Op == Opcode::GlobalGet) {
+    if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
+    push(m_.globals[in.index].type);
+    return true;
+  } else if constexpr (Op == Opcode::GlobalSet) {
+    if (in.index >= m_.globals.size()) return fail(indexed("unknown global", in.index));
+    const GlobalType& g = m_.globals[in.index];
+    if (g.mut != Mutability::Var) return fail("global is immutable");
+    return pop(g.type);
+  } else if constexpr (Op == Opcode::TableGet) {
+    if (!checkTable(in.index) || !pop(ValType::i32())) return false;
+    push(m_.tables[in.index].elem);
+    return true;
+  } else if constexpr (Op == Opcode::TableSet) {
+    return checkTable(in.index) && pop(m_.tables[in.index].elem) && pop(ValType::i32());
+  } else if constexpr (Op == Opcode::TableSize) {
+    if (!checkTable(in.index)) return false;
+    push(ValType::i32());
+    return true;
+  } else if constexpr (Op == Opcode::TableGrow) {
+    if (!checkTable(in.index) || !pop(ValType::i32()) || !pop(m_.tables[in.index].elem)) return false;
+    push(ValType::i32());
+    return true;
+  } else if constexpr (Op == Opcode::TableFill) {
+    return checkTable(in.index) && pop(ValType::i32()) && pop(m_.tables[in.index].elem) &&
+           pop(ValType::i32());
+  } else if constexpr (Op == Opcode::MemorySize) {
+    if (!checkMemory(in.index)) return false;
+    push(ValType::i32());
+    return true;
+  } else if constexpr (Op == Opcode::MemoryGrow) {
+    if (!checkMemory(in.index) || !pop(ValType::i32())) return false;
+    push(ValType::i32());
+    return true;
+  } else if constexpr (Op == Opcode::RefNull) {
+    push(in.type);
+    return true;
+  } else if constexpr (Op == Opcode::RefIsNull) {
+    Operand t;
+    if (!popAny(&t)) return false;
+    if (!t.isBottom() && !t.isRef()) return mismatch();
+    push(ValType::i32());
+    return true;
+  } else if constexpr (Op == Opcode::RefFunc) {
+    if (in.index >= m_.funcs.size()) return fail(indexed("unknown function", in.index));
+    if (!refs_[in.index]) return fail("undeclared function reference");
+    push(ValType::funcref());
+    return true;
+  } else {
+    return simple<Op>(in);
   }
 }
 
@@ -629,8 +667,8 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
   uint64_t total = type.params.size();
   for (const LocalRun& run : func.locals) total += run.count;
   if (total <= kMaxFlatLocals) {
-    locals_.assign(type.params.begin(), type.params.end());
-    for (const LocalRun& run : func.locals) locals_.insert(locals_.end(), run.count, run.type);
+    for (ValType t : type.params) locals_.push_back(Operand::of(t));
+    for (const LocalRun& run : func.locals) locals_.insert(locals_.end(), run.count, Operand::of(run.type));
   } else {
     uint64_t end = 0;
     for (const LocalRun& run : func.locals) {
@@ -646,12 +684,22 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
             ValType());
   Instr in;
   do {
-    // Running off the body is "unexpected end of section or function" at its end.
-    if (!reader_.read(in)) [[unlikely]] {
-      f_.error = reader_.error();
-      return false;
+    // One dispatch per instruction: on the opcode, reading its immediates
+    // with their kind known at compile time. Running off the body is
+    // "unexpected end of section or function" at its end.
+    if (!reader_.readOpcode(in)) [[unlikely]]
+      return readFailed();
+    at_ = in.offset;
+    bool ok;
+    switch (in.op) {
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags)                     \
+  case Opcode::name:                                                                     \
+    ok = reader_.readImmediates<ImmKind::imm>(in) ? op<Opcode::name>(in) : readFailed(); \
+    break;
+#include "common/opcodes.def"
+#undef WHARF_OP
     }
-    if (!step(in)) [[unlikely]]
+    if (!ok) [[unlikely]]
       return false;
   } while (!ctrl_.empty());
   if (!reader_.atEnd()) return f_.fail("operators remaining after end of function", reader_.position());
