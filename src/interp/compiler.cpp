@@ -132,6 +132,18 @@ class FunctionCompiler {
     return start;
   }
   void noteStep(uint32_t instr) {
+    if (instr == lastOpInstr_ && !lastIsLoadAdd_ && indexIn<StepOps>(lastOp_) >= 0 &&
+        stepInstr_ != UINT32_MAX && stepInstr_ + WORDS(3) == instr && lastLabel_ <= stepInstr_) {
+      // Two steps in a row: one instruction (the second is then no longer
+      // available for step fusions, which would save the same dispatch).
+      Handler h = step2Handler(stepOp_, lastOp_);
+      uint32_t ops[6];
+      for (unsigned k = 0; k < 3; ++k) ops[k] = operandOf(stepInstr_, k), ops[3 + k] = operandOf(instr, k);
+      code_.resize(stepInstr_);
+      stepInstr_ = UINT32_MAX;
+      emitOps(h, {ops[0], ops[1], ops[2], ops[3], ops[4], ops[5]});
+      return;
+    }
     if (instr == lastOpInstr_ && !lastIsLoadAdd_ && indexIn<StepOps>(lastOp_) >= 0) {
       stepOp_ = lastOp_;
       stepInstr_ = instr;

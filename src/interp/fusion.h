@@ -97,6 +97,16 @@ HANDLER(opArithBrCmp) {
   NEXT(WORDS(5));
 }
 
+// Two adjacent steps (e.g. two induction variables): x = A(a, b); y = B(c, d).
+// Operands: x, a, b, y, c, d.
+template <Opcode A, Opcode B>
+HANDLER(opStep2) {
+  constexpr OpSignature as = opInfo(A).sig, bs = opInfo(B).sig;
+  wr(fp, OPD(0), evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), rd<CType<as.params[1]>>(fp, OPD(2))));
+  wr(fp, OPD(3), evalOp<B>(rd<CType<bs.params[0]>>(fp, OPD(4)), rd<CType<bs.params[1]>>(fp, OPD(5))));
+  NEXT(WORDS(6));
+}
+
 // "br_if (local.tee x (A a b))": dst, a, b, offset.
 template <Opcode A, bool Neg>
 HANDLER(opArithBrNz) {
@@ -396,6 +406,22 @@ inline Handler arithBrCmpHandler(Opcode a, Opcode c, bool negate) {
   int ai = indexIn<StepOps>(a), ci = indexIn<StepCompares>(c);
   if (ai < 0 || ci < 0) return nullptr;
   return kStepTable[ai][(negate ? StepCompares::ops.size() : 0) + ci];
+}
+
+template <size_t AI, size_t... BI>
+constexpr std::array<Handler, sizeof...(BI)> step2Row(std::index_sequence<BI...>) {
+  return {&opStep2<StepOps::ops[AI], StepOps::ops[BI]>...};
+}
+template <size_t... AI>
+constexpr auto step2Table(std::index_sequence<AI...>) {
+  return std::array<std::array<Handler, StepOps::ops.size()>, sizeof...(AI)>{
+      step2Row<AI>(std::make_index_sequence<StepOps::ops.size()>())...};
+}
+inline constexpr auto kStep2Table = step2Table(std::make_index_sequence<StepOps::ops.size()>());
+
+inline Handler step2Handler(Opcode a, Opcode b) {
+  int ai = indexIn<StepOps>(a), bi = indexIn<StepOps>(b);
+  return ai < 0 || bi < 0 ? nullptr : kStep2Table[ai][bi];
 }
 
 inline Handler arithBrNzHandler(Opcode a, bool negate) {
