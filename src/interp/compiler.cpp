@@ -211,8 +211,17 @@ class FunctionCompiler {
       // Two consecutive copies (e.g. rotating locals): one dispatch.
       uint32_t d0 = operandOf(lastCopy_, 0), s0 = operandOf(lastCopy_, 1);
       code_.resize(lastCopy_);
-      emit(opCopyPair, {d0, s0, dst, e.slot});
+      lastCopyPair_ = emit(opCopyPair, {d0, s0, dst, e.slot});
       lastCopy_ = UINT32_MAX;
+      return;
+    }
+    if (e.width == 1 && lastCopyPair_ != UINT32_MAX && lastCopyPair_ + WORDS(4) == here() &&
+        lastLabel_ <= lastCopyPair_) {
+      uint32_t ops[6];
+      for (unsigned k = 0; k < 4; ++k) ops[k] = operandOf(lastCopyPair_, k);
+      code_.resize(lastCopyPair_);
+      emit(opCopyTriple, {ops[0], ops[1], ops[2], ops[3], dst, e.slot});
+      lastCopyPair_ = UINT32_MAX;
       return;
     }
     uint32_t instr = emit(e.width == 2 ? opCopy2 : opCopy1, {dst, e.slot});
@@ -399,8 +408,9 @@ class FunctionCompiler {
   // fusable with a compare-and-branch right after it.
   Opcode stepOp_ = Opcode::Nop;
   uint32_t stepInstr_ = UINT32_MAX;
-  uint32_t lastLabel_ = 0;          // highest code position any branch targets so far
-  uint32_t lastCopy_ = UINT32_MAX;  // start of the last emitted opCopy1
+  uint32_t lastLabel_ = 0;  // highest code position any branch targets so far
+  uint32_t lastCopy_ = UINT32_MAX;
+  uint32_t lastCopyPair_ = UINT32_MAX;  // start of the last emitted opCopy1
   struct {
     Opcode load, op;
     unsigned pos;

@@ -95,6 +95,12 @@ HANDLER(opCopyPair) {  // dst0, src0, dst1, src1 (in order)
   fp[OPD(2)] = fp[OPD(3)];
   NEXT(WORDS(4));
 }
+HANDLER(opCopyTriple) {  // three (dst, src) pairs, in order
+  fp[OPD(0)] = fp[OPD(1)];
+  fp[OPD(2)] = fp[OPD(3)];
+  fp[OPD(4)] = fp[OPD(5)];
+  NEXT(WORDS(6));
+}
 HANDLER(opCopyJump) {  // dst, src, offset
   fp[OPD(0)] = fp[OPD(1)];
   DISPATCH_TO(ip + OPDS(2));
