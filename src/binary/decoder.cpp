@@ -75,7 +75,7 @@ void reserveFor(V& v, uint32_t n, uint32_t remaining, uint32_t minBytes) {
 class ExprWalker {
  public:
   explicit ExprWalker(const std::vector<uint8_t>& bytes)
-      : reader_(std::span<const uint8_t>(bytes), 0, 0), end_(uint32_t(bytes.size())) {}
+      : data_(bytes.data()), end_(uint32_t(bytes.size())), reader_(std::span<const uint8_t>(bytes), 0, 0) {}
 
   bool walk(uint32_t pos, bool inFunction);
 
@@ -84,9 +84,17 @@ class ExprWalker {
   bool usesDataIndex = false;  // a function body used memory.init or data.drop
 
  private:
-  InstrReader reader_;
+  enum : uint8_t { kBlock, kIf, kIfElse };  // open block kinds
+  struct StepResult {
+    enum Status : uint8_t { Continue, Done, Failed } status;
+    uint32_t pos;  // Continue: of the next instruction
+  };
+  [[gnu::noinline]] StepResult step(uint32_t pos, bool inFunction);
+
+  const uint8_t* data_;
   uint32_t end_;
-  std::vector<uint8_t> ctrl_;  // open block kinds
+  InstrReader reader_;
+  std::vector<uint8_t> ctrl_;
 };
 
 // Code entries handed to a decoding thread at a time.
@@ -601,19 +609,34 @@ void Decoder::parseNameSection(ByteRange contents) {
   }
 }
 
-// Instructions the structural walk looks at beyond their encoding.
-constexpr bool isStructural(Opcode op) {
-  switch (op) {
-    case Opcode::Block:
-    case Opcode::Loop:
-    case Opcode::If:
-    case Opcode::Else:
-    case Opcode::End:
-    case Opcode::MemoryInit:
-    case Opcode::DataDrop: return true;
-    default: return false;
+// What the walker's register loop does with an instruction's first byte: the
+// immediate shapes of InstrReader, plus the structure it tracks itself.
+enum class WalkClass : uint8_t { Other, None, U32, I32, MemArg, F32, F64, Block, End };
+
+struct WalkTable {
+  WalkClass cls[256];
+  constexpr WalkTable() : cls{} {
+    using instr_detail::Shape;
+    for (int b = 0; b < 256; ++b) {
+      switch (instr_detail::kShapeTable.shape[b]) {
+        case Shape::Other: cls[b] = WalkClass::Other; break;
+        case Shape::None: cls[b] = WalkClass::None; break;
+        case Shape::U32: cls[b] = WalkClass::U32; break;
+        case Shape::I32: cls[b] = WalkClass::I32; break;
+        case Shape::MemArg: cls[b] = WalkClass::MemArg; break;
+        case Shape::F32: cls[b] = WalkClass::F32; break;
+        case Shape::F64: cls[b] = WalkClass::F64; break;
+      }
+    }
+    auto byteOf = [](Opcode op) { return kOpInfo[uint16_t(op)].code; };
+    cls[byteOf(Opcode::Block)] = WalkClass::Block;
+    cls[byteOf(Opcode::Loop)] = WalkClass::Block;
+    cls[byteOf(Opcode::If)] = WalkClass::Other;
+    cls[byteOf(Opcode::Else)] = WalkClass::Other;
+    cls[byteOf(Opcode::End)] = WalkClass::End;
   }
-}
+};
+constexpr WalkTable kWalkTable;
 
 // Reads instructions up to and including the `end` that closes the outermost
 // level, checking nesting. Reads to the end of the input rather than of the
@@ -621,54 +644,98 @@ constexpr bool isStructural(Opcode op) {
 // reference interpreter does ("END opcode expected", "unexpected end of section
 // or function", or a size mismatch by the caller). On failure `error` says why.
 bool ExprWalker::walk(uint32_t pos, bool inFunction) {
-  reader_.reset(pos, end_);
+  using namespace instr_detail;
   ctrl_.clear();
-  enum : uint8_t { kBlock, kIf, kIfElse };
-  Instr in;
+  const uint8_t* d = data_;
+  uint32_t p = pos;
   for (;;) {
-    // One dispatch per instruction: on the opcode, reading its immediates
-    // with their kind known at compile time. Only structure needs a look.
-    bool ok = reader_.readOpcode(in);
-    if (ok) [[likely]] {
-      switch (in.op) {
+    // The common single-byte instructions, read here with the position in a
+    // register while at least kFastWindow bytes are left; anything else, or
+    // anything unusual about them, goes to step().
+    while (end_ - p >= kFastWindow) {
+      uint8_t b = d[p];
+      uint32_t q = p + 1;
+      uint32_t u;
+      int32_t i;
+      switch (kWalkTable.cls[b]) {
+        case WalkClass::None: break;
+        case WalkClass::U32:
+          if (!fastU32(d, q, u)) goto general;
+          break;
+        case WalkClass::I32:
+          if (!fastS32(d, q, i)) goto general;
+          break;
+        case WalkClass::MemArg:
+          if (!fastU32(d, q, u) || u >= 32 || !fastU32(d, q, u)) goto general;
+          break;
+        case WalkClass::F32: q += 4; break;
+        case WalkClass::F64: q += 8; break;
+        case WalkClass::Block:
+          if (d[q] != 0x40) goto general;
+          ++q;
+          ctrl_.push_back(kBlock);
+          break;
+        case WalkClass::End:
+          if (ctrl_.empty()) {
+            endPos = q;
+            return true;
+          }
+          ctrl_.pop_back();
+          break;
+        case WalkClass::Other: goto general;
+      }
+      p = q;
+    }
+  general:
+    StepResult r = step(p, inFunction);
+    if (r.status != StepResult::Continue) return r.status == StepResult::Done;
+    p = r.pos;
+  }
+}
+
+// One instruction at `pos` through InstrReader: one dispatch, on the opcode,
+// reading its immediates with their kind known at compile time.
+ExprWalker::StepResult ExprWalker::step(uint32_t pos, bool inFunction) {
+  reader_.reset(pos, end_);
+  Instr in;
+  bool ok = reader_.readOpcode(in);
+  if (ok) [[likely]] {
+    switch (in.op) {
 #define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
-  case Opcode::name:                                                 \
-    ok = reader_.readImmediates<ImmKind::imm>(in);                   \
-    if (ok && !isStructural(Opcode::name)) continue;                 \
-    break;
+  case Opcode::name: ok = reader_.readImmediates<ImmKind::imm>(in); break;
 #include "common/opcodes.def"
 #undef WHARF_OP
-      }
-    }
-    if (!ok) [[unlikely]] {
-      error = reader_.error();
-      return false;
-    }
-    switch (in.op) {
-      case Opcode::Block:
-      case Opcode::Loop: ctrl_.push_back(kBlock); break;
-      case Opcode::If: ctrl_.push_back(kIf); break;
-      case Opcode::Else:
-        if (ctrl_.empty() || ctrl_.back() != kIf) {
-          error = makeError("END opcode expected", in.offset);
-          return false;
-        }
-        ctrl_.back() = kIfElse;
-        break;
-      case Opcode::End:
-        if (ctrl_.empty()) {
-          endPos = reader_.position();
-          return true;
-        }
-        ctrl_.pop_back();
-        break;
-      case Opcode::MemoryInit:
-      case Opcode::DataDrop:
-        if (inFunction) usesDataIndex = true;
-        break;
-      default: break;
     }
   }
+  if (!ok) [[unlikely]] {
+    error = reader_.error();
+    return {StepResult::Failed, 0};
+  }
+  switch (in.op) {
+    case Opcode::Block:
+    case Opcode::Loop: ctrl_.push_back(kBlock); break;
+    case Opcode::If: ctrl_.push_back(kIf); break;
+    case Opcode::Else:
+      if (ctrl_.empty() || ctrl_.back() != kIf) {
+        error = makeError("END opcode expected", in.offset);
+        return {StepResult::Failed, 0};
+      }
+      ctrl_.back() = kIfElse;
+      break;
+    case Opcode::End:
+      if (ctrl_.empty()) {
+        endPos = reader_.position();
+        return {StepResult::Done, 0};
+      }
+      ctrl_.pop_back();
+      break;
+    case Opcode::MemoryInit:
+    case Opcode::DataDrop:
+      if (inFunction) usesDataIndex = true;
+      break;
+    default: break;
+  }
+  return {StepResult::Continue, reader_.position()};
 }
 
 bool Decoder::expr(bool inFunction) {

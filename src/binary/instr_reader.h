@@ -126,9 +126,15 @@ inline constexpr ImmTable kImmTable;
 // Unsigned 32-bit LEB of at most 5 bytes, with all 5 known to be readable.
 // False on anything the exact decoder must judge (too long, too large).
 [[gnu::always_inline]] inline bool fastU32(const uint8_t* d, uint32_t& p, uint32_t& out) {
-  uint32_t v = 0;
-  for (unsigned i = 0; i < 5; ++i) {
-    uint8_t c = d[p + i];
+  uint8_t c = d[p];
+  if (!(c & 0x80)) [[likely]] {  // one byte: most indices
+    out = c;
+    p += 1;
+    return true;
+  }
+  uint32_t v = c & 0x7F;
+  for (unsigned i = 1; i < 5; ++i) {
+    c = d[p + i];
     v |= uint32_t(c & 0x7F) << (7 * i);
     if (!(c & 0x80)) {
       if (i == 4 && c >= 0x10) return false;  // bits beyond 32
@@ -142,9 +148,15 @@ inline constexpr ImmTable kImmTable;
 
 // Signed 32-bit LEB, as fastU32.
 [[gnu::always_inline]] inline bool fastS32(const uint8_t* d, uint32_t& p, int32_t& out) {
-  uint32_t v = 0;
-  for (unsigned i = 0; i < 5; ++i) {
-    uint8_t c = d[p + i];
+  uint8_t c = d[p];
+  if (!(c & 0x80)) [[likely]] {
+    out = int32_t(uint32_t(c) << 25) >> 25;  // sign-extend 7 bits
+    p += 1;
+    return true;
+  }
+  uint32_t v = c & 0x7F;
+  for (unsigned i = 1; i < 5; ++i) {
+    c = d[p + i];
     v |= uint32_t(c & 0x7F) << (7 * i);
     if (!(c & 0x80)) {
       if (i == 4) {
@@ -159,6 +171,46 @@ inline constexpr ImmTable kImmTable;
   }
   return false;
 }
+
+// For loops that keep their position in a register and read the commonest
+// instructions themselves (InstrReader's members live in memory): how the
+// immediates of a single-byte opcode are laid out, when that is simple.
+enum class Shape : uint8_t {
+  Other,   // prefixed, illegal, or immediates left to InstrReader
+  None,    // no immediates
+  U32,     // one u32 LEB (an index)
+  I32,     // one s32 LEB
+  MemArg,  // two u32 LEBs, the first (alignment) below 32
+  F32,     // 4 bytes
+  F64,     // 8 bytes
+};
+
+struct ShapeTable {
+  Shape shape[256];
+  constexpr ShapeTable() : shape{} {
+    for (uint16_t i = 0; i < kNumOpcodes; ++i) {
+      if (kOpInfo[i].prefix != 0) continue;
+      Shape& s = shape[kOpInfo[i].code];
+      switch (kOpInfo[i].imm) {
+        case ImmKind::None: s = Shape::None; break;
+        case ImmKind::Label:
+        case ImmKind::Func:
+        case ImmKind::Local:
+        case ImmKind::Global:
+        case ImmKind::Table: s = Shape::U32; break;
+        case ImmKind::I32: s = Shape::I32; break;
+        case ImmKind::MemArg: s = Shape::MemArg; break;
+        case ImmKind::F32: s = Shape::F32; break;
+        case ImmKind::F64: s = Shape::F64; break;
+        default: s = Shape::Other; break;
+      }
+    }
+  }
+};
+inline constexpr ShapeTable kShapeTable;
+
+// Readable bytes a register loop needs from an opcode to use the fast readers.
+inline constexpr uint32_t kFastWindow = 16;
 
 }  // namespace instr_detail
 

@@ -163,6 +163,56 @@ struct Failure {
   }
 };
 
+// The hot part of a function validator's state, copied into a local so that
+// the compiler can keep it in registers in the fast loop of validate().
+struct Regs {
+  Operand* vals;       // the operand stack
+  uint32_t size;       // its height
+  uint32_t slots;      // its height in slots
+  uint32_t maxValues;  // the largest height so far
+  uint32_t maxSlots;   // the same in slots
+  uint32_t height;     // the innermost block's base
+
+  [[gnu::always_inline]] void push(Operand t) {
+    vals[size++] = t;
+    slots += t.slots();
+    maxValues = std::max(maxValues, size);
+    maxSlots = std::max(maxSlots, slots);
+  }
+  // Pops `t` if it is exactly the top operand above the innermost block's base.
+  [[gnu::always_inline]] bool popExact(Operand t) {
+    if (size <= height || vals[size - 1] != t) return false;
+    --size;
+    slots -= t.slots();
+    return true;
+  }
+};
+
+// A table-typed instruction's operands: when they are exactly the signature's
+// types above the innermost block's base, pops them and pushes the result;
+// otherwise changes nothing and returns false (the caller then decides with
+// unknown operands and errors in mind).
+template <Opcode Op>
+[[gnu::always_inline]] inline bool exactOperands(Regs& r) {
+  constexpr OpSignature sig = kOpInfo[static_cast<uint16_t>(Op)].sig;
+  constexpr uint32_t n = sig.numParams;
+  if (r.size - r.height < n) return false;
+  const Operand* top = r.vals + r.size - n;
+  bool exact = [&]<size_t... I>(std::index_sequence<I...>) {
+    return (true && ... && (top[I].kind() == sig.params[I]));
+  }(std::make_index_sequence<n>{});
+  if (!exact) return false;
+  constexpr uint32_t paramSlots = [] {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < sig.numParams; ++i) k += sig.params[i] == ValType::V128 ? 2 : 1;
+    return k;
+  }();
+  r.size -= n;
+  r.slots -= paramSlots;
+  if constexpr (sig.numResults != 0) r.push(Operand::of(kKindType[sig.result]));
+  return true;
+}
+
 // ---------------------------------------------------------------------------
 // Function bodies: the operand-stack + control-stack algorithm of the spec's
 // validation appendix, reading instructions in place.
@@ -297,6 +347,17 @@ class FunctionValidator {
     if (!popList(resultsOf(fr))) return false;
     return size_ == fr.height || mismatch();
   }
+
+  Regs loadRegs() const { return {vals_, size_, slots_, maxValues_, maxSlots_, ctrl_.back().height}; }
+  void storeRegs(const Regs& r) {
+    size_ = r.size;
+    slots_ = r.slots;
+    maxValues_ = r.maxValues;
+    maxSlots_ = r.maxSlots;
+  }
+  template <Opcode Op>
+  [[gnu::always_inline]] bool fastOp(const uint8_t* d, uint32_t& q, Regs& r);
+  [[gnu::noinline]] bool step(uint32_t pos);
 
   bool startBlock(const Instr& in);
   bool end();
@@ -469,7 +530,6 @@ bool FunctionValidator::simpleOperands(const OpRow& row) {
 template <Opcode Op>
 bool FunctionValidator::simple(const Instr& in) {
   constexpr const OpInfo& info = kOpInfo[static_cast<uint16_t>(Op)];
-  constexpr OpSignature sig = info.sig;
   const OpRow& row = kOpRows[static_cast<uint16_t>(Op)];
   if constexpr (immCheckOf(Op) == ImmCheck::MemArg) {
     if (!hasMemory_) [[unlikely]]
@@ -486,24 +546,10 @@ bool FunctionValidator::simple(const Instr& in) {
     return fail(std::string("unsupported instruction ") + std::string(info.text));
   }
   if constexpr (immCheckOf(Op) != ImmCheck::Unsupported) {
-    // Fast path: enough operands of exactly the right kinds above the block's base.
-    constexpr uint32_t n = sig.numParams;
-    if (size_ - ctrl_.back().height >= n) [[likely]] {
-      const Operand* top = vals_ + size_ - n;
-      bool exact = [&]<size_t... I>(std::index_sequence<I...>) {
-        return (true && ... && (top[I].kind() == sig.params[I]));
-      }(std::make_index_sequence<n>{});
-      if (exact) [[likely]] {
-        constexpr uint32_t paramSlots = [] {
-          uint32_t k = 0;
-          for (uint32_t i = 0; i < sig.numParams; ++i) k += sig.params[i] == ValType::V128 ? 2 : 1;
-          return k;
-        }();
-        size_ -= n;
-        slots_ -= paramSlots;
-        if constexpr (sig.numResults != 0) push(Operand::of(kKindType[sig.result]));
-        return true;
-      }
+    Regs r = loadRegs();
+    if (exactOperands<Op>(r)) [[likely]] {
+      storeRegs(r);
+      return true;
     }
     return simpleOperands(row);
   }
@@ -649,6 +695,162 @@ bool FunctionValidator::op(const Instr& in) {
   }
 }
 
+// The fast path of validate() for one single-byte instruction at q - 1: reads
+// its immediates (advancing q) and types it in registers when nothing about
+// it is unusual; false, changing nothing in `r`, to leave it to step().
+template <Opcode Op>
+bool FunctionValidator::fastOp(const uint8_t* d, uint32_t& q, Regs& r) {
+  using namespace instr_detail;
+  constexpr const OpInfo& info = kOpInfo[static_cast<uint16_t>(Op)];
+  if constexpr (Op == Opcode::LocalGet || Op == Opcode::LocalSet || Op == Opcode::LocalTee) {
+    uint32_t index;
+    if (!fastU32(d, q, index) || index >= numFlatLocals_) return false;
+    Operand t = locals_[index];
+    if constexpr (Op == Opcode::LocalGet) {
+      r.push(t);
+      return true;
+    } else if constexpr (Op == Opcode::LocalSet) {
+      return r.popExact(t);
+    } else {
+      return r.size > r.height && r.vals[r.size - 1] == t;
+    }
+  } else if constexpr (Op == Opcode::GlobalGet) {
+    uint32_t index;
+    if (!fastU32(d, q, index) || index >= m_.globals.size()) return false;
+    r.push(Operand::of(m_.globals[index].type));
+    return true;
+  } else if constexpr (Op == Opcode::Call) {
+    uint32_t index;
+    if (!fastU32(d, q, index) || index >= m_.funcs.size()) return false;
+    const FuncType& ft = m_.funcType(index);
+    uint32_t n = static_cast<uint32_t>(ft.params.size());
+    if (ft.results.size() > 1 || r.size - r.height < n) return false;
+    const Operand* args = r.vals + r.size - n;
+    uint32_t argSlots = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      Operand t = Operand::of(ft.params[i]);
+      if (args[i] != t) return false;
+      argSlots += t.slots();
+    }
+    r.size -= n;
+    r.slots -= argSlots;
+    if (!ft.results.empty()) r.push(Operand::of(ft.results[0]));
+    return true;
+  } else if constexpr (Op == Opcode::Block || Op == Opcode::Loop) {
+    // Only the empty block type, and only while the frame fits.
+    if (d[q] != 0x40 || ctrl_.size() == ctrl_.capacity()) return false;
+    Frame fr{};
+    fr.op = Op;
+    fr.height = r.size;
+    fr.slotHeight = r.slots;
+    fr.offset = q - 1;
+    ctrl_.push_back(fr);
+    maxControl_ = std::max(maxControl_, static_cast<uint32_t>(ctrl_.size()));
+    r.height = r.size;
+    ++q;
+    return true;
+  } else if constexpr (Op == Opcode::End) {
+    // The end of a block, loop or else with at most one result, exactly on
+    // the stack: the results stay where they are. (The function's end and
+    // an if's, which may need its parameters passed through, take step().)
+    const Frame& fr = ctrl_.back();
+    if (ctrl_.size() == 1 || fr.op == Opcode::If) return false;
+    if (fr.numResults == 0) {
+      if (r.size != fr.height) return false;
+    } else if (!fr.inlineResult || r.size != fr.height + 1 || r.vals[r.size - 1] != Operand::of(fr.single)) {
+      return false;
+    }
+    ctrl_.pop_back();
+    r.height = ctrl_.back().height;
+    return true;
+  } else if constexpr (Op == Opcode::Br || Op == Opcode::BrIf) {
+    // Labels with at most one value, exactly on the stack.
+    uint32_t depth;
+    if (!fastU32(d, q, depth) || depth >= ctrl_.size()) return false;
+    TypeList l = labelTypes(label(depth));
+    uint32_t cond = Op == Opcode::BrIf ? 1 : 0;
+    if (l.size > 1 || r.size - r.height < cond + l.size) return false;
+    if (cond && r.vals[r.size - 1] != Operand::of(ValType::i32())) return false;
+    if (l.size == 1 && r.vals[r.size - 1 - cond] != Operand::of(l.data[0])) return false;
+    if constexpr (Op == Opcode::BrIf) {
+      --r.size;
+      --r.slots;
+    } else {
+      Frame& fr = ctrl_.back();
+      r.size = fr.height;
+      r.slots = fr.slotHeight;
+      fr.unreachable = true;
+    }
+    return true;
+  } else if constexpr (Op == Opcode::Unreachable) {
+    Frame& fr = ctrl_.back();
+    r.size = fr.height;
+    r.slots = fr.slotHeight;
+    fr.unreachable = true;
+    return true;
+  } else if constexpr (Op == Opcode::Drop) {
+    if (r.size <= r.height) return false;
+    r.slots -= r.vals[--r.size].slots();
+    return true;
+  } else if constexpr (Op == Opcode::Select) {
+    // Two equal numeric or vector operands and an i32.
+    if (r.size - r.height < 3) return false;
+    Operand a = r.vals[r.size - 2];
+    if (r.vals[r.size - 1] != Operand::of(ValType::i32()) || r.vals[r.size - 3] != a || a.isRef() ||
+        a.isBottom())
+      return false;
+    r.size -= 2;
+    r.slots -= 1 + a.slots();
+    return true;
+  } else if constexpr (Op == Opcode::I64Const) {
+    // Up to 9 bytes every encoding is in range; the 10th has rules.
+    for (uint32_t i = 0; i < 9; ++i) {
+      if (!(d[q + i] & 0x80)) {
+        q += i + 1;
+        return exactOperands<Op>(r);
+      }
+    }
+    return false;
+  } else if constexpr (info.prefix != 0 || immCheckOf(Op) == ImmCheck::Unsupported) {
+    return false;  // prefixed, or typed by hand in op()
+  } else if constexpr (info.imm == ImmKind::None) {
+    return exactOperands<Op>(r);
+  } else if constexpr (info.imm == ImmKind::I32) {
+    int32_t value;
+    return fastS32(d, q, value) && exactOperands<Op>(r);
+  } else if constexpr (info.imm == ImmKind::F32) {
+    q += 4;
+    return exactOperands<Op>(r);
+  } else if constexpr (info.imm == ImmKind::F64) {
+    q += 8;
+    return exactOperands<Op>(r);
+  } else if constexpr (info.imm == ImmKind::MemArg) {
+    uint32_t align, offset;
+    return fastU32(d, q, align) && fastU32(d, q, offset) && hasMemory_ &&
+           align <= uint32_t(kOpRows[static_cast<uint16_t>(Op)].naturalAlign) && exactOperands<Op>(r);
+  } else {
+    return false;
+  }
+}
+
+// One instruction at `pos`, read and typed in full: one dispatch, on the
+// opcode, reading its immediates with their kind known at compile time.
+// Running off the body is "unexpected end of section or function" at its end.
+bool FunctionValidator::step(uint32_t pos) {
+  reader_.reset(pos, bodyEnd_);
+  Instr in;
+  if (!reader_.readOpcode(in)) [[unlikely]]
+    return readFailed();
+  at_ = in.offset;
+  switch (in.op) {
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
+  case Opcode::name: return reader_.readImmediates<ImmKind::imm>(in) ? op<Opcode::name>(in) : readFailed();
+#include "common/opcodes.def"
+#undef WHARF_OP
+  }
+  return false;
+}
+
 bool FunctionValidator::validate(const Function& func, const FuncType& type, FunctionValidationInfo* info) {
   type_ = &type;
   func_ = &func;
@@ -679,29 +881,38 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
   numFlatLocals_ = static_cast<uint32_t>(locals_.size());
 
   at_ = func.body.offset;
-  reader_.reset(func.body.offset, bodyEnd_);
+  reader_.reset(func.body.offset, bodyEnd_);  // for pushList's reserve
   pushFrame(Opcode::End, TypeList{}, type.results.data(), static_cast<uint32_t>(type.results.size()), false,
             ValType());
-  Instr in;
-  do {
-    // One dispatch per instruction: on the opcode, reading its immediates
-    // with their kind known at compile time. Running off the body is
-    // "unexpected end of section or function" at its end.
-    if (!reader_.readOpcode(in)) [[unlikely]]
-      return readFailed();
-    at_ = in.offset;
-    bool ok;
-    switch (in.op) {
-#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags)                     \
-  case Opcode::name:                                                                     \
-    ok = reader_.readImmediates<ImmKind::imm>(in) ? op<Opcode::name>(in) : readFailed(); \
+  const uint8_t* d = m_.bytes.data();
+  uint32_t p = func.body.offset;
+  for (;;) {
+    // The common single-byte instructions, typed here with the position and
+    // the operand stack in registers while at least kFastWindow bytes are
+    // left. fastOp() gives up (changing nothing) on anything unusual, which
+    // step() then reads and types in full.
+    Regs r = loadRegs();
+    while (bodyEnd_ - p >= instr_detail::kFastWindow) {
+      uint32_t q = p + 1;
+      switch (d[p]) {
+        // Prefixed opcodes get labels beyond the byte range, never taken.
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags)    \
+  case (prefix == 0 ? code : 0x10000 + static_cast<int>(Opcode::name)): \
+    if (!fastOp<Opcode::name>(d, q, r)) goto general;                   \
     break;
 #include "common/opcodes.def"
 #undef WHARF_OP
+        default: goto general;
+      }
+      p = q;
     }
-    if (!ok) [[unlikely]]
+  general:
+    storeRegs(r);
+    if (!step(p)) [[unlikely]]
       return false;
-  } while (!ctrl_.empty());
+    p = reader_.position();
+    if (ctrl_.empty()) break;
+  }
   if (!reader_.atEnd()) return f_.fail("operators remaining after end of function", reader_.position());
   info->maxStackValues = maxValues_;
   info->maxStackSlots = maxSlots_;
