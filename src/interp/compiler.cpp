@@ -176,6 +176,21 @@ class FunctionCompiler {
           return {emitOps(h, {dst, x, y, z, 0}), 4};
         }
       }
+      if (loadFeed_.instr != UINT32_MAX && brCmpHandler(lastOp_, negate)) {
+        if (Handler h = loadCmpBrHandler(loadFeed_.load, loadFeed_.withAdd, lastOp_, negate)) {
+          unsigned na = loadFeed_.withAdd ? 2 : 1;
+          std::vector<uint32_t> ops;
+          for (unsigned k = 0; k < na + 1; ++k)
+            ops.push_back(operandOf(loadFeed_.instr, 1 + k));  // addr.., offset
+          if (opInfo(lastOp_).sig.numParams == 2) ops.push_back(operandOf(lastOpInstr_, 2));
+          uint32_t k = static_cast<uint32_t>(ops.size());
+          ops.push_back(0);
+          code_.resize(loadFeed_.instr);
+          loadFeed_ = {};
+          lastOpInstr_ = UINT32_MAX;
+          return {emitOps(h, ops), k};
+        }
+      }
       if (Handler h = brCmpHandler(lastOp_, negate)) {
         std::vector<uint32_t> ops = takeLastOp();
         uint32_t k = static_cast<uint32_t>(ops.size());
@@ -410,7 +425,13 @@ class FunctionCompiler {
   uint32_t stepInstr_ = UINT32_MAX;
   uint32_t lastLabel_ = 0;  // highest code position any branch targets so far
   uint32_t lastCopy_ = UINT32_MAX;
-  uint32_t lastCopyPair_ = UINT32_MAX;  // start of the last emitted opCopy1
+  uint32_t lastCopyPair_ = UINT32_MAX;
+  struct LoadFeed {
+    Opcode load = Opcode::Nop;
+    bool withAdd = false;
+    uint32_t instr = UINT32_MAX;
+  } loadFeed_;  // the load right before the last simple op, feeding its first operand  // start of the last
+                // emitted opCopy1
   struct {
     Opcode load, op;
     unsigned pos;
@@ -564,6 +585,11 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         }
       }
     }
+    // A load whose result is this op's first operand may later fuse with a
+    // compare-and-branch (see emitCondBranch).
+    bool loadFed = lastOpInstr_ != UINT32_MAX && indexIn<CmpBrLoads>(lastOp_) >= 0 && n >= 1 &&
+                   isLastResult(args[0], stack_.size() + 1) && (n == 1 || args[1].kind != Entry::Temp);
+    LoadFeed feed{lastOp_, lastIsLoadAdd_, lastOpInstr_};
     ValType rt = info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32();
     Entry d = pushTemp(rt);
     ops[0] = d.slot;
@@ -589,6 +615,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     lastOp_ = op;
     lastOpInstr_ = instr;
     lastIsLoadAdd_ = false;
+    loadFeed_ = loadFed ? feed : LoadFeed{};
     return {};
   }
 

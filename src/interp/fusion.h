@@ -131,6 +131,53 @@ HANDLER(opStepLoad) {
   NEXT(WORDS(5));
 }
 
+template <Opcode L>
+struct LoadType;
+template <>
+struct LoadType<Opcode::I32Load> {
+  using Mem = uint32_t;
+};
+template <>
+struct LoadType<Opcode::I64Load> {
+  using Mem = uint64_t;
+};
+template <>
+struct LoadType<Opcode::I32Load8U> {
+  using Mem = uint8_t;
+};
+template <>
+struct LoadType<Opcode::I32Load8S> {
+  using Mem = int8_t;
+};
+template <>
+struct LoadType<Opcode::I32Load16U> {
+  using Mem = uint16_t;
+};
+
+// Load, compare with a slot, branch: "if (p[i] == c)". Operands: the load's
+// address (one slot, or two summed when WithAdd), the load offset, the other
+// compare operand (absent for eqz), the branch offset.
+template <Opcode L, bool WithAdd, Opcode C, bool Neg>
+HANDLER(opLoadCmpBr) {
+  constexpr unsigned na = WithAdd ? 2 : 1;
+  constexpr OpSignature cs = opInfo(C).sig;
+  uint32_t addr = rd<uint32_t>(fp, OPD(0));
+  if constexpr (WithAdd) addr += rd<uint32_t>(fp, OPD(1));
+  using Mem = typename LoadType<L>::Mem;
+  using Val = CType<cs.params[0]>;
+  Mem m;
+  std::memcpy(&m, mem + uint64_t(addr) + OPD(na), sizeof(Mem));
+  Val v = static_cast<Val>(m);
+  uint32_t c;
+  if constexpr (cs.numParams == 1)
+    c = evalOp<C>(v);
+  else
+    c = evalOp<C>(v, rd<Val>(fp, OPD(na + 1)));
+  constexpr unsigned k = na + 1 + (cs.numParams - 1);  // the branch offset operand
+  if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(k));
+  NEXT(WORDS(k + 1));
+}
+
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
 template <typename Mem, typename Val>
 HANDLER(opLoadAdd) {
@@ -445,6 +492,38 @@ inline Handler stepLoadHandler(Opcode load) {
     case Opcode::I32Load16U: return opStepLoad<uint16_t, uint32_t>;
     default: return nullptr;
   }
+}
+
+using CmpBrLoads =
+    OpList<Opcode::I32Load, Opcode::I64Load, Opcode::I32Load8U, Opcode::I32Load8S, Opcode::I32Load16U>;
+
+template <size_t LI, bool WithAdd, size_t CI, bool Neg>
+constexpr Handler loadCmpBrEntry() {
+  constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
+  if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
+    return &opLoadCmpBr<L, WithAdd, C, Neg>;
+  else
+    return nullptr;
+}
+template <size_t LI, size_t... CI>
+constexpr std::array<Handler, 4 * sizeof...(CI)> loadCmpBrRow(std::index_sequence<CI...>) {
+  return {loadCmpBrEntry<LI, false, CI, false>()..., loadCmpBrEntry<LI, false, CI, true>()...,
+          loadCmpBrEntry<LI, true, CI, false>()..., loadCmpBrEntry<LI, true, CI, true>()...};
+}
+template <size_t... LI>
+constexpr auto loadCmpBrTable(std::index_sequence<LI...>) {
+  return std::array<std::array<Handler, 4 * BranchCompares::ops.size()>, sizeof...(LI)>{
+      loadCmpBrRow<LI>(std::make_index_sequence<BranchCompares::ops.size()>())...};
+}
+inline constexpr auto kLoadCmpBrTable = loadCmpBrTable(std::make_index_sequence<CmpBrLoads::ops.size()>());
+
+// "if (load(..) <cmp> x)" as one instruction (the load result being the
+// compare's first operand), or null.
+inline Handler loadCmpBrHandler(Opcode load, bool withAdd, Opcode cmp, bool negate) {
+  int li = indexIn<CmpBrLoads>(load), ci = indexIn<BranchCompares>(cmp);
+  if (li < 0 || ci < 0) return nullptr;
+  size_t n = BranchCompares::ops.size();
+  return kLoadCmpBrTable[li][(withAdd ? 2 * n : 0) + (negate ? n : 0) + ci];
 }
 
 inline Handler loadAddHandler(Opcode load) {
