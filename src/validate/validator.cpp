@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "binary/instr_reader.h"
 #include "binary/parallel.h"
