@@ -100,9 +100,20 @@ class ExprWalker {
 // Code entries handed to a decoding thread at a time.
 constexpr size_t kBodiesPerChunk = 16;
 
+struct BodyWalk {
+  bool ok = true;
+  Error error;  // the first failing body's, unless ok
+  bool usesDataIndex = false;
+};
+BodyWalk walkBodies(const Module& m, size_t count);
+
 class Decoder {
  public:
-  explicit Decoder(Module& m) : m_(m), r_(m.bytes.data(), 0, uint32_t(m.bytes.size())), walker_(m.bytes) {}
+  Decoder(Module& m, const DecodeOptions& options)
+      : m_(m),
+        r_(m.bytes.data(), 0, uint32_t(m.bytes.size())),
+        walker_(m.bytes),
+        walkBodies_(options.walkBodies) {}
 
   bool decode();
   Error error() const { return instrError_ ? *instrError_ : r_.error(); }
@@ -110,6 +121,7 @@ class Decoder {
  private:
   bool fail(const char* message, uint32_t offset) { return r_.fail(message, offset); }
 
+  bool decodeSections();
   bool header();
   bool section(uint8_t id, uint32_t start, uint32_t size);
   bool typeSection();
@@ -145,11 +157,24 @@ class Decoder {
   Module& m_;
   ByteReader r_;
   std::optional<Error> instrError_;
-  ExprWalker walker_;
+  ExprWalker walker_;  // for constant expressions
   uint32_t numFuncDecls_ = 0;
+  bool usesDataIndex_ = false;  // a walked function body uses memory.init or data.drop
+  bool walkBodies_;
+  bool bodiesPending_ = false;  // the code section was read without walking its bodies
 };
 
 bool Decoder::decode() {
+  if (decodeSections()) return true;
+  // A body error comes before anything wrong after the code section.
+  if (bodiesPending_) {
+    BodyWalk walk = walkBodies(m_, m_.functions.size());
+    if (!walk.ok) instrError_ = std::move(walk.error);
+  }
+  return false;
+}
+
+bool Decoder::decodeSections() {
   if (!header()) return false;
   int lastRank = 0;
   while (!r_.atEnd()) {
@@ -445,18 +470,17 @@ bool Decoder::dataCountSection() {
 }
 
 // Code entries are read in two passes. The first reads each entry's size and
-// locals and jumps over its body; the second walks the bodies, on two threads
-// for a large module. The error is the one a single pass would stop at: the
-// first failing body, or else the first pass's error after all the bodies
-// before it.
+// locals and jumps over its body; the second (walkBodies) walks the bodies, on
+// two threads for a large module. The error is the one a single pass would
+// stop at: the first failing body, or else the first pass's error after all
+// the bodies before it. Without DecodeOptions::walkBodies the second pass is
+// left out when the first finds nothing wrong.
 bool Decoder::codeSection() {
   uint32_t n;
   if (!r_.length(n)) return false;
   reserveFor(m_.functions, n, r_.remaining(), 2);
-  std::vector<uint32_t> entryEnds;
-  entryEnds.reserve(m_.functions.capacity());
   bool headersOk = true;
-  size_t bodyBytes = 0;
+  bool mustFail = false;
   for (uint32_t i = 0; i < n; ++i) {
     Function f;
     uint32_t size;
@@ -498,40 +522,32 @@ bool Decoder::codeSection() {
     f.body.offset = bodyStart;
     uint64_t entryEnd = uint64_t(start) + size;
     m_.functions.push_back(std::move(f));
-    entryEnds.push_back(uint32_t(entryEnd));
-    bodyBytes += size;
     // A body that starts past its entry's end, or an entry that runs past the
     // input, cannot end where the entry does: the second pass reports it.
-    if (bodyStart > entryEnd || entryEnd > r_.end()) break;
+    if (bodyStart > entryEnd || entryEnd > r_.end()) {
+      mustFail = true;
+      break;
+    }
     r_.setPos(uint32_t(entryEnd));
   }
 
   size_t count = m_.functions.size();
-  unsigned workers = workersFor(bodyBytes);
-  std::optional<ExprWalker> extra[kMaxWorkers - 1];
-  for (unsigned w = 1; w < workers; ++w) extra[w - 1].emplace(m_.bytes);
-  auto walkerFor = [&](unsigned w) -> ExprWalker& { return w == 0 ? walker_ : *extra[w - 1]; };
-  FirstFailure bad = forEachUntilFailure(count, workers, kBodiesPerChunk, [&](unsigned w, size_t i) {
-    ExprWalker& walker = walkerFor(w);
-    Function& f = m_.functions[i];
-    if (!walker.walk(f.body.offset, true)) return false;
-    if (walker.endPos != entryEnds[i]) {
-      walker.error = makeError("section size mismatch", f.code.offset);
-      return false;
+  if (headersOk && count == n && !mustFail) {
+    for (Function& f : m_.functions) f.body.size = f.code.offset + f.code.size - f.body.offset;
+    if (!walkBodies_) {
+      bodiesPending_ = true;  // see decodeModule(bytes, options)
+      return true;
     }
-    f.body.size = walker.endPos - f.body.offset;
-    return true;
-  });
-  for (unsigned w = 1; w < workers; ++w) walker_.usesDataIndex |= extra[w - 1]->usesDataIndex;
-  if (bad.index < count) {
-    instrError_ = std::move(walkerFor(bad.worker).error);
+  }
+  BodyWalk walk = walkBodies(m_, count);
+  usesDataIndex_ |= walk.usesDataIndex;
+  if (!walk.ok) {
+    instrError_ = std::move(walk.error);
     return false;
   }
   if (!headersOk) return false;  // the first pass's error, in r_
-  if (count < n) {
-    // The first pass stopped at an entry that must fail; its walk did not.
-    return fail("section size mismatch", m_.functions.back().code.offset);
-  }
+  // The first pass stopped at an entry that must fail; its walk did not.
+  if (mustFail) return fail("section size mismatch", m_.functions.back().code.offset);
   return true;
 }
 
@@ -738,6 +754,33 @@ ExprWalker::StepResult ExprWalker::step(uint32_t pos, bool inFunction) {
   return {StepResult::Continue, reader_.position()};
 }
 
+// Walks the bodies of the first `count` defined functions of `m` (each must
+// end where its code entry does), on two threads for a large module.
+BodyWalk walkBodies(const Module& m, size_t count) {
+  size_t bodyBytes = 0;
+  for (size_t i = 0; i < count; ++i) bodyBytes += m.functions[i].code.size;
+  unsigned workers = workersFor(bodyBytes);
+  std::optional<ExprWalker> walkers[kMaxWorkers];
+  for (unsigned w = 0; w < workers; ++w) walkers[w].emplace(m.bytes);
+  FirstFailure bad = forEachUntilFailure(count, workers, kBodiesPerChunk, [&](unsigned w, size_t i) {
+    ExprWalker& walker = *walkers[w];
+    const Function& f = m.functions[i];
+    if (!walker.walk(f.body.offset, true)) return false;
+    if (walker.endPos != f.code.offset + f.code.size) {
+      walker.error = makeError("section size mismatch", f.code.offset);
+      return false;
+    }
+    return true;
+  });
+  BodyWalk result;
+  for (unsigned w = 0; w < workers; ++w) result.usesDataIndex |= walkers[w]->usesDataIndex;
+  if (bad.index < count) {
+    result.ok = false;
+    result.error = std::move(walkers[bad.worker]->error);
+  }
+  return result;
+}
+
 bool Decoder::expr(bool inFunction) {
   if (!walker_.walk(r_.pos(), inFunction)) {
     instrError_ = std::move(walker_.error);
@@ -753,22 +796,32 @@ bool Decoder::finish() {
     return fail("function and code section have inconsistent lengths", end);
   if (m_.dataCount && *m_.dataCount != m_.datas.size())
     return fail("data count and data section have inconsistent lengths", end);
-  if (!m_.dataCount && walker_.usesDataIndex) return fail("data count section required", end);
+  // (Unknown while bodies are pending: checkFunctionBodies reports it.)
+  if (!m_.dataCount && usesDataIndex_) return fail("data count section required", end);
   return true;
 }
 
 }  // namespace
 
-Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes) {
+Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes,
+                                                     const DecodeOptions& options) {
   // Offsets are 32-bit throughout; a larger module cannot be valid anyway
   // since every index space and size is bounded by 2^32.
   // (with headroom so that offset + size arithmetic cannot wrap).
   if (bytes.size() >= UINT32_MAX - 64) return makeError("module too large", 0);
   auto m = std::make_shared<Module>();
   m->bytes = std::move(bytes);
-  Decoder d(*m);
+  Decoder d(*m, options);
   if (!d.decode()) return d.error();
   return std::shared_ptr<const Module>(std::move(m));
+}
+
+std::optional<Error> checkFunctionBodies(const Module& module) {
+  BodyWalk walk = walkBodies(module, module.functions.size());
+  if (!walk.ok) return std::move(walk.error);
+  if (walk.usesDataIndex && !module.dataCount)
+    return makeError("data count section required", uint32_t(module.bytes.size()));
+  return std::nullopt;
 }
 
 }  // namespace wharf

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "binary/module.h"
@@ -19,8 +20,23 @@ namespace wharf {
 // The spec's own bound is 2^32 - 1 declared locals.
 inline constexpr uint32_t kMaxFunctionLocals = 50000;
 
+struct DecodeOptions {
+  // Check the instructions of every function body. Without it each body is
+  // taken to end where its code entry does and only whatever the reader of
+  // the bodies checks is checked: a caller must read every body with full
+  // checks and, if anything is wrong, ask checkFunctionBodies() for the error
+  // decodeModule would have reported (decodeAndValidate does). Errors that
+  // are reported come out exactly as with the walk.
+  bool walkBodies = true;
+};
+
 // The returned Module owns `bytes`.
-Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes);
+Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes,
+                                                     const DecodeOptions& options = {});
+
+// For a module decoded without walkBodies: the error decodeModule would have
+// reported for its function bodies, if any.
+std::optional<Error> checkFunctionBodies(const Module& module);
 
 // True if [data, data + size) is well-formed UTF-8 (no overlong forms, no
 // surrogates, nothing above U+10FFFF).

@@ -194,9 +194,7 @@ int runCommand(const RunCommand& cmd) {
 int validateCommand(const std::string& file) {
   auto bytes = readModuleBytes(file);
   if (!bytes.ok()) return reportError(bytes.error());
-  auto module = decodeModule(std::move(bytes).value());
-  if (!module.ok()) return reportError(module.error());
-  auto valid = validateModule(**module);
+  auto valid = decodeAndValidate(std::move(bytes).value());
   if (!valid.ok()) return reportError(valid.error());
   return kExitOk;
 }

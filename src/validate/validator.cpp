@@ -1179,4 +1179,16 @@ Expected<ValidatedInfo> ModuleValidator::run() {
 
 Expected<ValidatedInfo> validateModule(const Module& module) { return ModuleValidator(module).run(); }
 
+Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes) {
+  // Decoding without the walk reports every error it finds exactly as with it.
+  auto module = decodeModule(std::move(bytes), DecodeOptions{.walkBodies = false});
+  if (!module.ok()) return module.takeError();
+  // Validation reads every body with the decoder's checks (any malformed body
+  // makes it fail), so success means the walk would have found nothing.
+  auto info = validateModule(**module);
+  if (info.ok()) return ValidatedModule{std::move(*module), std::move(*info)};
+  if (std::optional<Error> malformed = checkFunctionBodies(**module)) return std::move(*malformed);
+  return info.takeError();
+}
+
 }  // namespace wharf

@@ -10,8 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "binary/decoder.h"
 #include "binary/module.h"
 #include "common/expected.h"
 #include "common/types.h"
@@ -52,5 +54,17 @@ bool isSubtype(ValType a, ValType b);
 // Validates a decoded module. The module must come from the decoder (byte
 // ranges in bounds, structure of sections already checked).
 Expected<ValidatedInfo> validateModule(const Module& module);
+
+struct ValidatedModule {
+  std::shared_ptr<const Module> module;
+  ValidatedInfo info;
+};
+
+// decodeModule followed by validateModule, with the same result and errors,
+// but reading every function body once: the decoder leaves the bodies to the
+// validator, which checks their encoding as it types them, and only if
+// something is wrong are they walked again to put a malformed body's error
+// before any validation error.
+Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes);
 
 }  // namespace wharf
