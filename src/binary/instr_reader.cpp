@@ -5,20 +5,6 @@
 namespace wharf {
 namespace {
 
-// Opcode lookup for the single-byte space, built once from opcodes.def so the
-// hot path is one table load. -1: illegal; -2: a prefix byte (0xFC / 0xFD).
-struct SingleByteTable {
-  int16_t op[256];
-  constexpr SingleByteTable() : op{} {
-    for (auto& v : op) v = -1;
-    for (uint16_t i = 0; i < kNumOpcodes; ++i)
-      if (kOpInfo[i].prefix == 0) op[kOpInfo[i].code] = int16_t(i);
-    op[0xFC] = -2;
-    op[0xFD] = -2;
-  }
-};
-constexpr SingleByteTable kSingleByte;
-
 WHARF_ALWAYS_INLINE bool zeroByte(ByteReader& r) {
   uint32_t at = r.pos();
   uint8_t b;
@@ -65,6 +51,8 @@ bool blockType(ByteReader& r, BlockType& bt) {
 
 }  // namespace
 
+// The opcode at pos_ when it is not a plain single-byte one (a prefixed
+// opcode, an illegal byte, or the end of the input).
 bool InstrReader::readOpcodeSlow(Instr& in) {
   ByteReader r(bytes_.data(), pos_, end_);
   in.offset = pos_;
@@ -75,10 +63,10 @@ bool InstrReader::readOpcodeSlow(Instr& in) {
   };
   uint8_t b;
   if (!r.u8(b)) return failed();
-  int16_t code = kSingleByte.op[b];
+  int16_t code = instr_detail::kByteTable.op[b];
   if (code >= 0) {
     in.op = Opcode(code);
-  } else if (code == -2) {
+  } else if (b == 0xFC || b == 0xFD) {  // a prefix; a u32 LEB sub-opcode follows
     uint32_t sub;
     if (!r.varU32(sub)) return failed();
     auto op = lookupOpcode(b, sub);
@@ -91,6 +79,7 @@ bool InstrReader::readOpcodeSlow(Instr& in) {
   return true;
 }
 
+// The immediates of in.op at pos_, with every check and error.
 bool InstrReader::readImmediatesSlow(Instr& in) {
   ByteReader r(bytes_.data(), pos_, end_);
   auto failed = [&] {
