@@ -6,13 +6,15 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc \
-  cmake ninja-build libgtest-dev libcli11-dev clang-format-19 \
-  wabt binaryen nodejs npm hyperfine git ca-certificates"
+  cmake ninja-build libgtest-dev libcli11-dev nlohmann-json3-dev clang-format-19 \
+  wabt binaryen nodejs hyperfine git ca-certificates"
 
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
+# npm ships inside some nodejs builds (e.g. NodeSource's); Debian packages it apart.
+command -v npm >/dev/null || missing="$missing npm"
 if [ -n "$missing" ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
