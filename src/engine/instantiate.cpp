@@ -9,10 +9,6 @@
 namespace wharf {
 namespace {
 
-// Tables are vectors of pointers; refuse sizes that could only fail (or
-// throw) in the allocator rather than let bad_alloc escape the engine.
-constexpr uint64_t kMaxInitialTableElems = uint64_t{1} << 26;
-
 std::string importName(const Import& imp) { return "\"" + imp.module + "\" \"" + imp.name + "\""; }
 
 // Fast import check on the hot path; builds the readable types only to
@@ -66,7 +62,7 @@ InstantiateResult instantiate(Store& store, const std::shared_ptr<const LoadedMo
     if (!ok.ok()) return InstantiateResult::linkError(ok.takeError());
   }
   for (size_t i = m.numImportedTables; i < m.tables.size(); ++i)
-    if (m.tables[i].limits.min > kMaxInitialTableElems)
+    if (m.tables[i].limits.min > TableInst::kMaxElems)
       return InstantiateResult::resourceError(makeError("table allocation failed: too many elements"));
 
   Instance* inst = store.newInstance();
@@ -98,10 +94,22 @@ InstantiateResult instantiate(Store& store, const std::shared_ptr<const LoadedMo
     f->code = interp::functionCode(*lm->code, i);
     inst->funcs.push_back(f);
   }
-  for (size_t i = m.numImportedTables; i < m.tables.size(); ++i)
-    inst->tables.push_back(store.addTable(m.tables[i], nullptr));
+  auto overLimit = [&](const char* what, uint64_t bytes) {
+    return InstantiateResult::resourceError(makeError(
+        std::string(what) + " allocation failed: " + std::to_string(bytes) + " bytes exceed the limit of " +
+        std::to_string(store.resourceBudget()->limit()) + " bytes"));
+  };
+  for (size_t i = m.numImportedTables; i < m.tables.size(); ++i) {
+    TableInst* t = store.addTable(m.tables[i], nullptr);
+    if (!t) return overLimit("table", m.tables[i].limits.min * sizeof(Ref));
+    inst->tables.push_back(t);
+  }
   for (size_t i = m.numImportedMemories; i < m.memories.size(); ++i) {
     LinearMemory* mem = store.addMemory(m.memories[i]);
+    if (!mem && store.resourceBudget() &&
+        m.memories[i].limits.min * kPageSize >
+            store.resourceBudget()->limit() - store.resourceBudget()->used())
+      return overLimit("memory", m.memories[i].limits.min * kPageSize);
     if (!mem) return InstantiateResult::resourceError(makeError("memory allocation failed"));
     inst->memories.push_back(mem);
   }

@@ -57,10 +57,13 @@ struct CompiledModule {
 // One activation record on the call stack kept beside the value stack (the
 // native stack does not grow with guest recursion).
 struct Frame {
-  const Word* retIp;
+  const Word* retIp;  // the caller's state, restored on return
   Slot* fp;
   Instance* instance;
   uint8_t* mem;
+  // The function this activation runs: trap backtraces read it, since the
+  // faulting instruction of a guard-page trap is not known.
+  const CompiledFunc* callee;
 };
 
 struct ExecState {

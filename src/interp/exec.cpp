@@ -59,6 +59,34 @@ uint32_t slotCount(const std::vector<ValType>& ts) {
   return n;
 }
 
+// Frames kept at each end of a very deep backtrace.
+constexpr size_t kBacktraceEnds = 32;
+
+TraceFrame traceFrame(const Instance* inst, const CompiledFunc* f) {
+  TraceFrame t{f->funcIndex, {}};
+  if (inst && inst->module) {
+    auto it = inst->module->funcNames.find(f->funcIndex);
+    if (it != inst->module->funcNames.end()) t.name = it->second;
+  }
+  return t;
+}
+
+// Appends the activations of this entry, [first, top), innermost first.
+// Frame k+1 saved the instance that frame k runs in; the innermost one runs
+// in `innermost`.
+void appendBacktrace(Trap& trap, const Frame* first, const Frame* top, const Instance* innermost) {
+  size_t n = size_t(top - first);
+  for (size_t i = 0; i < n; ++i) {
+    size_t depthFromTop = i, k = n - 1 - i;
+    if (n > 2 * kBacktraceEnds && depthFromTop >= kBacktraceEnds && k >= kBacktraceEnds) {
+      ++trap.omittedFrames;
+      continue;
+    }
+    const Instance* inst = k + 1 < n ? first[k + 1].instance : innermost;
+    trap.backtrace.push_back(traceFrame(inst, first[k].callee));
+  }
+}
+
 }  // namespace
 
 ExecState& threadState() {
@@ -67,6 +95,10 @@ ExecState& threadState() {
 }
 
 void setFuel(int64_t fuel) { threadState().fuel = fuel; }
+void setMaxCallDepth(uint32_t depth) {
+  ExecState& st = threadState();
+  if (st.frames) st.frameLimit = st.frames + std::min<size_t>(depth, kMaxFrames);
+}
 int64_t fuelLeft() { return threadState().fuel; }
 std::atomic<bool>* interruptFlag() { return &threadState().interrupt; }
 
@@ -128,7 +160,7 @@ Trap call(FuncInst* f, std::span<const Value> args, std::span<Value> results) {
   Frame* savedTop = st.frameTop;
   Instance* savedInstance = st.instance;
   Slot* savedSp = st.sp;
-  *st.frameTop++ = Frame{kExitCode, base, savedInstance, nullptr};
+  *st.frameTop++ = Frame{kExitCode, base, savedInstance, nullptr, cf};
   enterFrame(cf, base);
   st.instance = f->instance;
   st.trap = TrapKind::None;
@@ -146,6 +178,8 @@ Trap call(FuncInst* f, std::span<const Value> args, std::span<Value> results) {
     // A trap raised by a host function keeps its message and exit code.
     result = st.hostTrap.kind != TrapKind::None ? std::move(st.hostTrap) : Trap{st.trap, {}, 0};
   }
+  if (result.kind != TrapKind::None && result.kind != TrapKind::Exit)
+    appendBacktrace(result, savedTop, st.frameTop, st.instance);
   st.trap = TrapKind::None;
   st.hostTrap = Trap{};
   st.frameTop = savedTop;

@@ -170,7 +170,7 @@ HANDLER(opCall) {
   Slot* nfp = fp + ip[2].u32[0];
   if (nfp + f->frameSlots > st->stackLimit || st->frameTop == st->frameLimit)
     TRAP(TrapKind::CallStackExhausted);
-  *st->frameTop++ = Frame{ip + 3, fp, st->instance, mem};
+  *st->frameTop++ = Frame{ip + 3, fp, st->instance, mem, f};
   enterFrame(f, nfp);
   fp = nfp;
   DISPATCH_TO(f->code);
@@ -190,7 +190,7 @@ bool callHost(ExecState* st, FuncInst* fi, Slot* args);
     const CompiledFunc* f_ = static_cast<const CompiledFunc*>((fi)->code);         \
     if ((nfp) + f_->frameSlots > st->stackLimit || st->frameTop == st->frameLimit) \
       TRAP(TrapKind::CallStackExhausted);                                          \
-    *st->frameTop++ = Frame{(retIp), fp, st->instance, mem};                       \
+    *st->frameTop++ = Frame{(retIp), fp, st->instance, mem, f_};                   \
     enterFrame(f_, (nfp));                                                         \
     st->instance = (fi)->instance;                                                 \
     mem = st->instance->memBase0;                                                  \

@@ -33,6 +33,9 @@ int64_t fuelLeft();
 // Asks metered code running on the thread that owns `flag` to trap with
 // "interrupted" at its next check (callable from any thread or a signal).
 std::atomic<bool>* interruptFlag();
+// Limits the calling thread's guest call depth (beyond it, calls trap with
+// "call stack exhausted"); at most the built-in 200000 frames.
+void setMaxCallDepth(uint32_t depth);
 
 // The code pointer to store in FuncInst::code for defined function `definedIndex`.
 const void* functionCode(const CompiledModule& cm, uint32_t definedIndex);

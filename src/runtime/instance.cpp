@@ -1,12 +1,15 @@
 #include "runtime/instance.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace wharf {
 
 int64_t TableInst::grow(uint64_t delta, Ref init) {
   uint64_t old = elems.size();
-  if (delta > maxSize() || old + delta > maxSize()) return -1;
+  uint64_t limit = std::min(maxSize(), kMaxElems);
+  if (delta > limit || old + delta > limit) return -1;
+  if (budget && !budget->charge(delta * sizeof(Ref))) return -1;
   elems.resize(old + delta, init);
   return static_cast<int64_t>(old);
 }
@@ -65,14 +68,16 @@ FuncInst* Store::addHostFunc(const FuncType& type, HostFn fn) {
 }
 
 TableInst* Store::addTable(const TableType& type, Ref init) {
+  if (budget_ && !budget_->charge(type.limits.min * sizeof(Ref))) return nullptr;
   TableInst& t = tables_.emplace_back();
   t.type = type;
+  t.budget = budget_.get();
   t.elems.assign(type.limits.min, init);
   return &t;
 }
 
 LinearMemory* Store::addMemory(const MemoryType& type) {
-  auto m = LinearMemory::create(type);
+  auto m = LinearMemory::create(type, budget_.get());
   if (!m) return nullptr;
   memories_.emplace_back(*m);
   return *m;

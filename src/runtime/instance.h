@@ -38,8 +38,13 @@ struct FuncInst {
 };
 
 struct TableInst {
+  // Tables are vectors of pointers: sizes beyond this could only fail (or
+  // throw) in the allocator.
+  static constexpr uint64_t kMaxElems = uint64_t{1} << 26;
+
   TableType type;
   std::vector<Ref> elems;
+  ResourceBudget* budget = nullptr;  // charged sizeof(Ref) per element
   uint64_t maxSize() const { return type.limits.max.value_or(UINT32_MAX); }
   // Returns the old size or -1.
   int64_t grow(uint64_t delta, Ref init);
@@ -108,12 +113,19 @@ class Store {
 
   FuncInst* addHostFunc(const FuncType& type, HostFn fn);
   FuncInst* newFunc() { return &funcs_.emplace_back(); }
-  TableInst* addTable(const TableType& type, Ref init);
-  LinearMemory* addMemory(const MemoryType& type);  // nullptr if the reservation fails
+  TableInst* addTable(const TableType& type, Ref init);  // nullptr: over the resource limit
+  LinearMemory* addMemory(const MemoryType& type);       // nullptr: reservation failed or over the limit
   GlobalInst* addGlobal(const GlobalType& type, Value v);
   Instance* newInstance();
 
+  // Limits the bytes of all memories and tables created in this store from
+  // now on (memory pages plus sizeof(Ref) per table element).
+  void setResourceLimit(uint64_t bytes) { budget_ = std::make_unique<ResourceBudget>(bytes); }
+  ResourceBudget* resourceBudget() const { return budget_.get(); }
+
  private:
+  // Declared first so that it outlives the memories that release into it.
+  std::unique_ptr<ResourceBudget> budget_;
   std::deque<FuncInst> funcs_;
   std::deque<TableInst> tables_;
   std::vector<std::unique_ptr<LinearMemory>> memories_;

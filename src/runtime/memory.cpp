@@ -6,10 +6,11 @@
 
 namespace wharf {
 
-std::optional<LinearMemory*> LinearMemory::create(const MemoryType& type) {
+std::optional<LinearMemory*> LinearMemory::create(const MemoryType& type, ResourceBudget* budget) {
   installSignalHandlers();
   auto* m = new LinearMemory();
   m->type_ = type;
+  m->budget_ = budget;
   m->maxPages_ = type.limits.max.value_or(kMaxPages32);
   if (m->maxPages_ > kMaxPages32) m->maxPages_ = kMaxPages32;
   m->reserved_ = kReservation;
@@ -28,6 +29,7 @@ std::optional<LinearMemory*> LinearMemory::create(const MemoryType& type) {
 }
 
 LinearMemory::~LinearMemory() {
+  if (budget_) budget_->release(sizeBytes_);
   if (base_) {
     unregisterReservation(base_);
     munmap(base_, reserved_);
@@ -39,7 +41,11 @@ int64_t LinearMemory::grow(uint64_t delta) {
   if (delta == 0) return static_cast<int64_t>(old);
   if (delta > maxPages_ || old + delta > maxPages_) return -1;
   uint64_t newBytes = (old + delta) * kPageSize;
-  if (mprotect(base_ + sizeBytes_, newBytes - sizeBytes_, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (budget_ && !budget_->charge(newBytes - sizeBytes_)) return -1;
+  if (mprotect(base_ + sizeBytes_, newBytes - sizeBytes_, PROT_READ | PROT_WRITE) != 0) {
+    if (budget_) budget_->release(newBytes - sizeBytes_);
+    return -1;
+  }
   sizeBytes_ = newBytes;
   return static_cast<int64_t>(old);
 }

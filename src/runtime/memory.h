@@ -15,13 +15,35 @@
 
 namespace wharf {
 
+// A byte budget shared by the memories and tables of one store: the
+// embedder's limit (`wharf run --max-memory`). Growing past it fails the way
+// growing past a declared maximum does (memory.grow returns -1). A store is
+// used by one thread at a time, so plain counters suffice.
+class ResourceBudget {
+ public:
+  explicit ResourceBudget(uint64_t limitBytes) : limit_(limitBytes) {}
+  bool charge(uint64_t bytes) {
+    if (bytes > limit_ - used_) return false;
+    used_ += bytes;
+    return true;
+  }
+  void release(uint64_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
+  uint64_t limit() const { return limit_; }
+  uint64_t used() const { return used_; }
+
+ private:
+  uint64_t limit_;
+  uint64_t used_ = 0;
+};
+
 class LinearMemory {
  public:
   // Bytes of address space reserved for every 32-bit memory: addr + offset
   // (each < 2^32) + the widest access (16 bytes), rounded up.
   static constexpr uint64_t kReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
 
-  static std::optional<LinearMemory*> create(const MemoryType& type);  // nullptr-free: nullopt on failure
+  static std::optional<LinearMemory*> create(
+      const MemoryType& type, ResourceBudget* budget = nullptr);  // nullptr-free: nullopt on failure
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -39,9 +61,7 @@ class LinearMemory {
   int64_t grow(uint64_t delta);
 
   // Bounds-checked access for host code and bulk operations.
-  bool inBounds(uint64_t addr, uint64_t len) const {
-    return addr <= sizeBytes_ && len <= sizeBytes_ - addr;
-  }
+  bool inBounds(uint64_t addr, uint64_t len) const { return addr <= sizeBytes_ && len <= sizeBytes_ - addr; }
 
  private:
   LinearMemory() = default;
@@ -50,6 +70,7 @@ class LinearMemory {
   uint64_t reserved_ = 0;
   uint64_t maxPages_ = 0;
   MemoryType type_;
+  ResourceBudget* budget_ = nullptr;  // charged for every committed byte
 };
 
 }  // namespace wharf

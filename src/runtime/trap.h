@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace wharf {
 
@@ -28,10 +29,20 @@ enum class TrapKind : uint8_t {
 
 const char* trapMessage(TrapKind kind);
 
+// One wasm activation in a trap's backtrace.
+struct TraceFrame {
+  uint32_t funcIndex = 0;
+  std::string name;  // from the module's name section; empty if it has none
+};
+
 struct Trap {
   TrapKind kind = TrapKind::None;
-  std::string message;  // host errors; otherwise empty and trapMessage(kind) applies
+  std::string message;   // host errors; otherwise empty and trapMessage(kind) applies
   int32_t exitCode = 0;  // TrapKind::Exit
+  // Innermost activation first. Very deep stacks keep their innermost and
+  // outermost frames; `omittedFrames` counts those left out between them.
+  std::vector<TraceFrame> backtrace;
+  uint64_t omittedFrames = 0;
 
   std::string describe() const { return message.empty() ? trapMessage(kind) : message; }
 };

@@ -24,14 +24,46 @@ union Value {
   Ref ref;
 
   Value() : v128{} {}
-  static Value fromI32(uint32_t v) { Value x; x.i32 = v; return x; }
-  static Value fromI64(uint64_t v) { Value x; x.i64 = v; return x; }
-  static Value fromF32Bits(uint32_t bits) { Value x; std::memcpy(&x.f32, &bits, 4); return x; }
-  static Value fromF64Bits(uint64_t bits) { Value x; std::memcpy(&x.f64, &bits, 8); return x; }
-  static Value fromV128(const V128& v) { Value x; x.v128 = v; return x; }
-  static Value fromRef(Ref r) { Value x; x.ref = r; return x; }
-  uint32_t f32Bits() const { uint32_t b; std::memcpy(&b, &f32, 4); return b; }
-  uint64_t f64Bits() const { uint64_t b; std::memcpy(&b, &f64, 8); return b; }
+  static Value fromI32(uint32_t v) {
+    Value x;
+    x.i32 = v;
+    return x;
+  }
+  static Value fromI64(uint64_t v) {
+    Value x;
+    x.i64 = v;
+    return x;
+  }
+  static Value fromF32Bits(uint32_t bits) {
+    Value x;
+    std::memcpy(&x.f32, &bits, 4);
+    return x;
+  }
+  static Value fromF64Bits(uint64_t bits) {
+    Value x;
+    std::memcpy(&x.f64, &bits, 8);
+    return x;
+  }
+  static Value fromV128(const V128& v) {
+    Value x;
+    x.v128 = v;
+    return x;
+  }
+  static Value fromRef(Ref r) {
+    Value x;
+    x.ref = r;
+    return x;
+  }
+  uint32_t f32Bits() const {
+    uint32_t b;
+    std::memcpy(&b, &f32, 4);
+    return b;
+  }
+  uint64_t f64Bits() const {
+    uint64_t b;
+    std::memcpy(&b, &f64, 8);
+    return b;
+  }
 };
 
 // A value with its type, as the embedding API and the spec runner see it.
