@@ -106,6 +106,13 @@ class FunctionCompiler {
            e.kind == Entry::Temp && lastDst_.stackSize == sizeWithE &&
            code_[lastOpInstr_ + 1].u32[0] == e.slot;
   }
+  // Conversions that leave a slot's bits unchanged: an i32 is read from the
+  // low half of its slot (its upper half is unspecified anyway), so
+  // i32.wrap_i64 needs no code, nor does any reinterpret.
+  static bool isSlotNoOp(Opcode op) {
+    return op == Opcode::I32WrapI64 || op == Opcode::I32ReinterpretF32 || op == Opcode::F32ReinterpretI32 ||
+           op == Opcode::I64ReinterpretF64 || op == Opcode::F64ReinterpretI64;
+  }
   static bool isPlainLoad(Opcode op) {
     return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
   }
@@ -423,20 +430,25 @@ class FunctionCompiler {
   // fusable with a compare-and-branch right after it.
   Opcode stepOp_ = Opcode::Nop;
   uint32_t stepInstr_ = UINT32_MAX;
-  uint32_t lastLabel_ = 0;  // highest code position any branch targets so far
-  uint32_t lastCopy_ = UINT32_MAX;
-  uint32_t lastCopyPair_ = UINT32_MAX;
+  uint32_t lastLabel_ = 0;              // highest code position any branch targets so far
+  uint32_t lastCopy_ = UINT32_MAX;      // start of the last emitted opCopy1
+  uint32_t lastCopyPair_ = UINT32_MAX;  // start of the last emitted opCopyPair
   struct LoadFeed {
     Opcode load = Opcode::Nop;
     bool withAdd = false;
     uint32_t instr = UINT32_MAX;
-  } loadFeed_;  // the load right before the last simple op, feeding its first operand  // start of the last
-                // emitted opCopy1
-  struct {
-    Opcode load, op;
-    unsigned pos;
+  } loadFeed_;  // the load right before the last simple op, feeding its first operand
+  struct LoadOp {
+    Opcode load = Opcode::Nop, op = Opcode::Nop;
+    unsigned pos = 0;
+    bool withAdd = false;
     uint32_t instr = UINT32_MAX;
-  } rmw_;  // the last plain load+op instruction
+    Handler h = nullptr;  // to tell that the instruction is still there
+    uint32_t end() const { return instr + WORDS(withAdd ? 5 : 4); }
+  };
+  LoadOp rmw_;         // the last plain load+op instruction
+  LoadOp lastLoadOp_;  // the last load+op instruction of either form
+  LoadOp prevLoadOp_;  // the one before it
   uint32_t skipDepth_ = 0;
 };
 
@@ -538,6 +550,16 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
   // Metering: charge this instruction to the check that dominates it.
   if (meter_) code_[ctrls_.back().meterInstr + 1].u32[0] += 1;
 
+  if (isSlotNoOp(op)) {
+    // The value's slot already holds the result's bits: the entry is reused
+    // as is. The fusion state is dropped because the fusion tables assume
+    // a producer's result type is its consumer's operand type.
+    push(pop());
+    lastOpInstr_ = UINT32_MAX;
+    loadFeed_ = {};
+    return {};
+  }
+
   if (Handler h = kSimpleHandlers[static_cast<uint16_t>(op)]) {
     const OpInfo& info = opInfo(op);
     uint32_t ops[5];
@@ -566,11 +588,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             ops.push_back(args[1 - pos].slot);
             uint32_t instr = emitOps(f, ops);
             markDst(instr, 0);
+            LoadOp rec{load, op, static_cast<unsigned>(pos), withAdd, instr, f};
+            prevLoadOp_ = lastLoadOp_;
+            lastLoadOp_ = rec;
             if (!withAdd) {
               // A store of this result may fuse into a read-modify-write.
               lastOp_ = Opcode::Nop;
               lastOpInstr_ = instr;
-              rmw_ = {load, op, static_cast<unsigned>(pos), instr};
+              rmw_ = rec;
             }
             return {};
           }
@@ -1092,6 +1117,24 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         if (Handler f = loadOpStoreHandler(rmw_.load, rmw_.op, rmw_.pos, op)) {
           uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
                    other = operandOf(rmw_.instr, 3);
+          // "y[j] += a * x[j]": the RMW's other operand is the temp result of
+          // the load+op right before it.
+          const LoadOp& m = prevLoadOp_;
+          if (m.instr != UINT32_MAX && m.end() == rmw_.instr && code_[m.instr].h == m.h &&
+              lastLabel_ <= m.instr && operandOf(m.instr, 0) == other && other >= tempBase_) {
+            if (Handler g = loadOpRmwHandler(m.load, m.op, m.pos, m.withAdd, rmw_.op, rmw_.pos)) {
+              unsigned na = m.withAdd ? 2 : 1;
+              std::vector<uint32_t> ops;
+              for (unsigned k = 0; k < na + 2; ++k)
+                ops.push_back(operandOf(m.instr, 1 + k));  // addr.., off, other
+              ops.insert(ops.end(), {la, lo, addr.slot, offset});
+              code_.resize(m.instr);
+              rmw_.instr = UINT32_MAX;
+              prevLoadOp_ = lastLoadOp_ = {};
+              emitOps(g, ops);
+              return {};
+            }
+          }
           code_.resize(rmw_.instr);
           rmw_.instr = UINT32_MAX;
           emitOps(f, {la, lo, other, addr.slot, offset});
@@ -1102,6 +1145,13 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         if (Handler f = opStoreHandler(lastOp_, op)) {
           std::vector<uint32_t> ops = takeLastOp();
           emitOps(f, {addr.slot, ops[0], ops[1], offset});
+          return {};
+        }
+      }
+      if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
+        if (Handler f = storeAddHandler(op)) {
+          std::vector<uint32_t> ops = takeLastOp();
+          emitOps(f, {ops[0], ops[1], v.slot, offset});
           return {};
         }
       }

@@ -245,6 +245,36 @@ HANDLER(opLoadOpStore) {
   NEXT(WORDS(5));
 }
 
+// Multiply-accumulate into memory, "y[j] += a * x[j]": a load + op (M) whose
+// result feeds a read-modify-write (A). Operands: M's load address (one slot,
+// or two summed when WithAdd), its offset, M's other operand, the RMW's load
+// address and offset, the store address and offset.
+template <Opcode L, Opcode M, unsigned PosM, bool WithAdd, Opcode A, unsigned PosA>
+HANDLER(opLoadOpRmw) {
+  constexpr unsigned na = WithAdd ? 2 : 1;
+  using T = CType<opInfo(L).sig.result>;
+  uint32_t addr = rd<uint32_t>(fp, OPD(0));
+  if constexpr (WithAdd) addr += rd<uint32_t>(fp, OPD(1));
+  T v;
+  std::memcpy(&v, mem + uint64_t(addr) + OPD(na), sizeof(T));
+  T other = rd<T>(fp, OPD(na + 1));
+  T x = PosM == 0 ? evalOp<M>(v, other) : evalOp<M>(other, v);
+  T w;
+  std::memcpy(&w, mem + uint64_t(rd<uint32_t>(fp, OPD(na + 2))) + OPD(na + 3), sizeof(T));
+  T r = PosA == 0 ? evalOp<A>(w, x) : evalOp<A>(x, w);
+  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(na + 4))) + OPD(na + 5), &r, sizeof(T));
+  NEXT(WORDS(na + 6));
+}
+
+// Store whose address is an i32.add of two slots: a, b, value, offset.
+template <typename Mem, typename Val>
+HANDLER(opStoreAdd) {
+  uint64_t ea = uint64_t(uint32_t(rd<uint32_t>(fp, OPD(0)) + rd<uint32_t>(fp, OPD(1)))) + OPD(3);
+  Mem m = static_cast<Mem>(rd<Val>(fp, OPD(2)));
+  std::memcpy(mem + ea, &m, sizeof(Mem));
+  NEXT(WORDS(4));
+}
+
 // Binary op whose result is stored: addr, a, b, offset.
 template <Opcode P, typename Mem>
 HANDLER(opOpStore) {
@@ -267,6 +297,51 @@ struct OpList {
   static constexpr std::array<Opcode, sizeof...(Ops)> ops{Ops...};
 };
 
+// A fused handler family as a dense table over a grid of choices (opcode
+// list indices, operand positions, flags). Entry<i0, i1, ...>::value is the
+// handler for one point of the grid, or null where the combination does not
+// type-check; Grid<Entry, n0, n1, ...>::at(i0, i1, ...) looks one up.
+template <template <size_t...> class Entry, size_t... Dims>
+struct Grid {
+  static constexpr size_t kRank = sizeof...(Dims);
+  static constexpr std::array<size_t, kRank> kDims{Dims...};
+  static constexpr size_t kSize = (Dims * ... * 1);
+
+  template <size_t Flat>
+  static constexpr std::array<size_t, kRank> coords() {
+    std::array<size_t, kRank> c{};
+    size_t f = Flat;
+    for (size_t i = kRank; i-- > 0;) {
+      c[i] = f % kDims[i];
+      f /= kDims[i];
+    }
+    return c;
+  }
+  template <size_t Flat, size_t... K>
+  static constexpr Handler entry(std::index_sequence<K...>) {
+    constexpr auto c = coords<Flat>();
+    return Entry<c[K]...>::value;
+  }
+  template <size_t... Flat>
+  static constexpr std::array<Handler, kSize> build(std::index_sequence<Flat...>) {
+    return {entry<Flat>(std::make_index_sequence<kRank>())...};
+  }
+  static constexpr std::array<Handler, kSize> kTable = build(std::make_index_sequence<kSize>());
+
+  // Null when any coordinate is out of range (e.g. -1 for "not in the list").
+  template <typename... I>
+  static Handler at(I... idx) {
+    static_assert(sizeof...(I) == kRank);
+    const long c[] = {static_cast<long>(idx)...};
+    size_t flat = 0;
+    for (size_t i = 0; i < kRank; ++i) {
+      if (c[i] < 0 || static_cast<size_t>(c[i]) >= kDims[i]) return nullptr;
+      flat = flat * kDims[i] + static_cast<size_t>(c[i]);
+    }
+    return kTable[flat];
+  }
+};
+
 #define WHARF_I32_BIN                                                                            \
   Opcode::I32Add, Opcode::I32Sub, Opcode::I32Mul, Opcode::I32And, Opcode::I32Or, Opcode::I32Xor, \
       Opcode::I32Shl, Opcode::I32ShrS, Opcode::I32ShrU, Opcode::I32Rotl, Opcode::I32Rotr
@@ -282,10 +357,10 @@ struct OpList {
 #define WHARF_F_ARITH \
   Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F32Add, Opcode::F32Sub, Opcode::F32Mul
 
-using ChainProducers = OpList<WHARF_I32_BIN, WHARF_I64_BIN, WHARF_F_ARITH, Opcode::I32WrapI64,
-                              Opcode::I64ExtendI32U, Opcode::I64ExtendI32S, Opcode::F64ConvertI32S>;
+using ChainProducers = OpList<WHARF_I32_BIN, WHARF_I64_BIN, WHARF_F_ARITH, Opcode::I64ExtendI32U,
+                              Opcode::I64ExtendI32S, Opcode::F64ConvertI32S>;
 using ChainConsumers = OpList<WHARF_I32_BIN, WHARF_I64_BIN, WHARF_F_ARITH, WHARF_I32_CMP, WHARF_I64_CMP,
-                              Opcode::I32WrapI64, Opcode::I64ExtendI32U, Opcode::I64ExtendI32S>;
+                              Opcode::I64ExtendI32U, Opcode::I64ExtendI32S>;
 using BranchCompares = OpList<WHARF_I32_CMP, WHARF_I64_CMP>;
 
 template <typename List>
@@ -539,6 +614,45 @@ inline Handler loadAddHandler(Opcode load) {
     case Opcode::I64Load8U: return opLoadAdd<uint8_t, uint64_t>;
     case Opcode::I64Load32U: return opLoadAdd<uint32_t, uint64_t>;
     case Opcode::I64Load32S: return opLoadAdd<int32_t, uint64_t>;
+    default: return nullptr;
+  }
+}
+
+// Multiply-accumulate into memory (opLoadOpRmw), per load type: the load,
+// its multiply, and the accumulating add / sub.
+using MacLoads = OpList<Opcode::F64Load, Opcode::F32Load, Opcode::I32Load, Opcode::I64Load>;
+using MacMuls = OpList<Opcode::F64Mul, Opcode::F32Mul, Opcode::I32Mul, Opcode::I64Mul>;
+using MacAdds = OpList<Opcode::F64Add, Opcode::F32Add, Opcode::I32Add, Opcode::I64Add>;
+using MacSubs = OpList<Opcode::F64Sub, Opcode::F32Sub, Opcode::I32Sub, Opcode::I64Sub>;
+
+template <size_t LI, size_t PosM, size_t WithAdd, size_t Sub, size_t PosA>
+struct LoadOpRmwEntry {
+  static constexpr Opcode A = (Sub ? MacSubs::ops : MacAdds::ops)[LI];
+  static constexpr Handler value = &opLoadOpRmw < MacLoads::ops[LI], MacMuls::ops[LI], PosM, WithAdd != 0, A,
+                           PosA > ;
+};
+using LoadOpRmwGrid = Grid<LoadOpRmwEntry, MacLoads::ops.size(), 2, 2, 2, 2>;
+
+// "store(q, A(load(q'), M(load(p), other)))" as one instruction, or null.
+inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool withAdd, Opcode acc,
+                                unsigned posA) {
+  int li = indexIn<MacLoads>(load);
+  if (li < 0 || MacMuls::ops[li] != mul) return nullptr;
+  int sub = acc == MacAdds::ops[li] ? 0 : acc == MacSubs::ops[li] ? 1 : -1;
+  return LoadOpRmwGrid::at(li, posM, withAdd ? 1 : 0, sub, posA);
+}
+
+inline Handler storeAddHandler(Opcode store) {
+  switch (store) {
+    case Opcode::I32Store: return opStoreAdd<uint32_t, uint32_t>;
+    case Opcode::I64Store: return opStoreAdd<uint64_t, uint64_t>;
+    case Opcode::F32Store: return opStoreAdd<uint32_t, uint32_t>;  // bit copies
+    case Opcode::F64Store: return opStoreAdd<uint64_t, uint64_t>;
+    case Opcode::I32Store8: return opStoreAdd<uint8_t, uint32_t>;
+    case Opcode::I32Store16: return opStoreAdd<uint16_t, uint32_t>;
+    case Opcode::I64Store8: return opStoreAdd<uint8_t, uint64_t>;
+    case Opcode::I64Store16: return opStoreAdd<uint16_t, uint64_t>;
+    case Opcode::I64Store32: return opStoreAdd<uint32_t, uint64_t>;
     default: return nullptr;
   }
 }
