@@ -13,7 +13,8 @@ allowed() {
     interp) echo "common binary validate runtime interp" ;;
     engine) echo "common binary validate runtime interp engine" ;;
     wast) echo "common binary validate runtime interp engine text wast" ;;
-    cli) echo "common binary validate runtime interp engine text wast cli" ;;
+    wasi) echo "common binary validate runtime interp engine wasi" ;;
+    cli) echo "common binary validate runtime interp engine text wast wasi cli" ;;
     *) echo "" ;;
   esac
 }

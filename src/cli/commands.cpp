@@ -6,10 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "binary/decoder.h"
 #include "binary/inspect.h"
@@ -18,6 +25,7 @@
 #include "text/literals.h"
 #include "text/wat_parser.h"
 #include "validate/validator.h"
+#include "wasi/wasi.h"
 #include "wast/runner.h"
 
 namespace wharf::cli {
@@ -30,9 +38,28 @@ std::string oneLine(std::string s) {
   return s;
 }
 
-int reportTrap(const Trap& t) {
-  if (t.kind == TrapKind::Exit) return t.exitCode;  // the guest chose to exit; not an error
-  std::fprintf(stderr, "wharf: trap: %s\n", oneLine(t.describe()).c_str());
+// `timeout` (if set) names the limit an "interrupted" trap stands for.
+int reportTrap(const Trap& t, double timeoutSeconds = 0) {
+  if (t.kind == TrapKind::Exit) {
+    // The guest chose to exit: not an error (proc_raise says why it did).
+    if (!t.message.empty()) std::fprintf(stderr, "wharf: %s\n", oneLine(t.message).c_str());
+    return t.exitCode;
+  }
+  std::string what = t.describe();
+  if (t.kind == TrapKind::Interrupted && timeoutSeconds > 0) {
+    char limit[64];
+    std::snprintf(limit, sizeof limit, " (--timeout of %gs reached)", timeoutSeconds);
+    what += limit;
+  }
+  std::string text = "wharf: trap: " + oneLine(what) + "\n";
+  for (size_t i = 0; i < t.backtrace.size(); ++i) {
+    const TraceFrame& f = t.backtrace[i];
+    text += "  " + std::to_string(i) + ": " + (f.name.empty() ? "<unnamed>" : oneLine(f.name)) + " (func " +
+            std::to_string(f.funcIndex) + ")\n";
+    if (t.omittedFrames && i + 1 < t.backtrace.size() && i + 1 == t.backtrace.size() / 2)
+      text += "  ... " + std::to_string(t.omittedFrames) + " more frames ...\n";
+  }
+  std::fputs(text.c_str(), stderr);
   return kExitTrap;
 }
 
@@ -86,7 +113,8 @@ Expected<std::vector<uint8_t>> readModuleBytes(const std::string& path) {
   ::close(fd);
   static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) return bytes;
-  return parseWatModule(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return parseWatModule(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                        /*withNames=*/true);
 }
 
 // Parses one command-line argument as a value of type `t`.
@@ -142,51 +170,143 @@ int reportError(const std::string& message) {
 
 static int reportError(const Error& e) { return reportError(e.describe()); }
 
+namespace {
+
+// Stops a guest that runs past --timeout: metered code and WASI waits see
+// the interrupt flag; a guest blocked in a host call for a second longer is
+// ended with the process.
+class Watchdog {
+ public:
+  Watchdog(double seconds, std::atomic<bool>* flag) {
+    if (seconds <= 0) return;
+    thread_ = std::thread([this, seconds, flag] {
+      std::unique_lock lock(mutex_);
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+      if (cv_.wait_until(lock, deadline, [this] { return done_; })) return;
+      flag->store(true);
+      if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) return;
+      std::fprintf(stderr, "wharf: trap: %s (--timeout of %gs reached)\n", trapMessage(TrapKind::Interrupted),
+                   seconds);
+      std::_Exit(kExitTrap);
+    });
+  }
+  ~Watchdog() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+std::vector<std::string> guestEnvironment(const RunCommand& cmd) {
+  std::vector<std::string> env;
+  if (cmd.envInherit)
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  for (const std::string& kv : cmd.env) {
+    std::string entry = kv;
+    if (kv.find('=') == std::string::npos) {  // "--env NAME": the host's value
+      const char* v = std::getenv(kv.c_str());
+      if (!v) continue;
+      entry = kv + "=" + v;
+    }
+    std::string key = entry.substr(0, entry.find('='));
+    std::erase_if(env, [&](const std::string& e) { return e.compare(0, key.size() + 1, key + "=") == 0; });
+    env.push_back(entry);
+  }
+  return env;
+}
+
+}  // namespace
+
 int runCommand(const RunCommand& cmd) {
+  // A guest writing to a closed pipe gets EPIPE, as a native program that
+  // ignores SIGPIPE would, instead of killing the runtime.
+  std::signal(SIGPIPE, SIG_IGN);
   auto bytes = readModuleBytes(cmd.file);
   if (!bytes.ok()) return reportError(bytes.error());
   interp::CompileOptions options;
-  options.meter = cmd.fuel >= 0;
+  options.meter = cmd.fuel >= 0 || cmd.timeoutSeconds > 0;
   auto loaded = loadModule(std::move(bytes).value(), nullptr, options);
   if (!loaded.ok()) return reportError(loaded.error());
-  if (cmd.fuel >= 0) interp::setFuel(cmd.fuel);
   const Module& module = *(*loaded)->module;
-  // Plain modules only for now: nothing is provided to import.
-  if (!module.imports.empty())
-    return reportError("unknown import: " + module.imports[0].module + "." + module.imports[0].name);
+
+  wasi::Options wopts;
+  wopts.args.push_back(cmd.file);
+  if (cmd.invoke.empty()) wopts.args.insert(wopts.args.end(), cmd.args.begin(), cmd.args.end());
+  wopts.env = guestEnvironment(cmd);
+  for (const DirGrant& d : cmd.dirs) wopts.dirs.push_back({d.hostPath, d.guestPath, d.readOnly});
+  wopts.tcpListen = cmd.tcpListen;
+  wopts.maxOpenFiles = cmd.maxOpenFiles;
+  auto ctx = wasi::Context::create(wopts);
+  if (!ctx.ok()) return reportError(ctx.error());
 
   Store store;
-  InstantiateResult inst = instantiate(store, *loaded, {});
-  if (inst.status() == InstantiateResult::Status::Trap) return reportTrap(inst.trap());
+  if (cmd.maxMemory) store.setResourceLimit(cmd.maxMemory);
+  std::vector<Extern> imports;
+  for (const Import& imp : module.imports) {
+    FuncInst* f = imp.kind == ExternKind::Func ? (*ctx)->resolve(store, imp.module, imp.name) : nullptr;
+    if (!f) return reportError("unknown import: " + imp.module + "." + imp.name);
+    Extern x;
+    x.kind = ExternKind::Func;
+    x.func = f;
+    imports.push_back(x);
+  }
+
+  if (cmd.fuel >= 0) interp::setFuel(cmd.fuel);
+  if (cmd.maxCallDepth) interp::setMaxCallDepth(cmd.maxCallDepth);
+  Watchdog watchdog(cmd.timeoutSeconds, interp::interruptFlag());
+  auto trapped = [&](const Trap& t) { return reportTrap(t, cmd.timeoutSeconds); };
+
+  InstantiateResult inst = instantiate(store, *loaded, imports);
+  if (inst.status() == InstantiateResult::Status::Trap) return trapped(inst.trap());
   if (!inst.ok()) return reportError(inst.error());
+  if (auto mem = instanceExport(*inst.instance(), "memory"); mem && mem->kind == ExternKind::Memory)
+    (*ctx)->bindMemory(mem->memory);
+
+  // A reactor (or a command built to be one) initialises itself first.
+  if (const Export* init = inst.instance()->findExport("_initialize");
+      init && init->kind == ExternKind::Func) {
+    auto r = callFunction(inst.instance()->funcs[init->index], {});
+    if (!r.ok()) return reportError(r.error());
+    if (!r->ok()) return trapped(r->trap);
+  }
 
   std::string name = cmd.invoke;
   if (name.empty()) {
     const Export* start = inst.instance()->findExport("_start");
-    if (!start || start->kind != ExternKind::Func) {
-      if (!cmd.args.empty())
-        return reportError("arguments given but no function to call (use --invoke NAME)");
-      return kExitOk;  // instantiating (and running the start function) was the whole job
-    }
+    if (!start || start->kind != ExternKind::Func) return kExitOk;  // instantiating was the whole job
     name = "_start";
   }
   const Export* e = inst.instance()->findExport(name);
   if (!e || e->kind != ExternKind::Func) return reportError("no function exported as \"" + name + "\"");
   FuncInst* f = inst.instance()->funcs[e->index];
 
-  const std::vector<ValType>& params = f->type->params;
-  if (cmd.args.size() != params.size())
-    return reportError("function \"" + name + "\" takes " + std::to_string(params.size()) +
-                       " argument(s), got " + std::to_string(cmd.args.size()));
   std::vector<TypedValue> args;
-  for (size_t i = 0; i < params.size(); ++i) {
-    auto v = parseArgument(cmd.args[i], params[i], i);
-    if (!v.ok()) return reportError(v.error());
-    args.push_back(*v);
+  if (!cmd.invoke.empty()) {
+    const std::vector<ValType>& params = f->type->params;
+    if (cmd.args.size() != params.size())
+      return reportError("function \"" + name + "\" takes " + std::to_string(params.size()) +
+                         " argument(s), got " + std::to_string(cmd.args.size()));
+    for (size_t i = 0; i < params.size(); ++i) {
+      auto v = parseArgument(cmd.args[i], params[i], i);
+      if (!v.ok()) return reportError(v.error());
+      args.push_back(*v);
+    }
+  } else if (!f->type->params.empty()) {
+    return reportError("_start takes parameters; use --invoke to pass them");
   }
   auto result = callFunction(f, args);
   if (!result.ok()) return reportError(result.error());
-  if (!result->ok()) return reportTrap(result->trap);
+  if (!result->ok()) return trapped(result->trap);
   for (const TypedValue& v : result->values) std::printf("%s\n", formatValue(v).c_str());
   return kExitOk;
 }

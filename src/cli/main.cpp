@@ -1,10 +1,54 @@
 // `wharf`: command-line parsing only; the subcommands live in commands.cpp.
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
 
 #include "cli/commands.h"
 
 using namespace wharf::cli;
+
+namespace {
+
+// "65536", "64K", "16M", "1G" (binary units; an optional "B"/"iB").
+std::optional<uint64_t> parseSize(const std::string& s) {
+  size_t i = 0;
+  uint64_t v = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+    if (v > (UINT64_MAX - 9) / 10) return std::nullopt;
+    v = v * 10 + uint64_t(s[i++] - '0');
+  }
+  if (i == 0) return std::nullopt;
+  std::string unit = s.substr(i);
+  for (char& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.ends_with("IB"))
+    unit.resize(unit.size() - 2);
+  else if (unit.size() > 1 && unit.ends_with("B"))
+    unit.pop_back();
+  int shift = unit.empty() || unit == "B" ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : -1;
+  if (shift < 0 || v > (UINT64_MAX >> shift)) return std::nullopt;
+  return v << shift;
+}
+
+// "500ms", "2s", "1.5s", "1m", or plain seconds.
+std::optional<double> parseDuration(const std::string& s) {
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || !(v > 0) || v > 1e9) return std::nullopt;
+  std::string unit(end);
+  double scale = unit.empty() || unit == "s" ? 1
+                 : unit == "ms"              ? 1e-3
+                 : unit == "m"               ? 60
+                 : unit == "h"               ? 3600
+                                             : -1;
+  if (scale < 0) return std::nullopt;
+  return v * scale;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Wharf: a WebAssembly runtime", "wharf"};
@@ -15,23 +59,88 @@ int main(int argc, char** argv) {
       "error: ...\" or \"wharf: trap: ...\".");
 
   RunCommand run;
-  CLI::App* runCmd = app.add_subcommand("run", "Instantiate a module and call a function");
-  runCmd->add_option("--invoke", run.invoke, "Exported function to call (default: _start, if exported)");
+  CLI::App* runCmd = app.add_subcommand("run", "Run a WASI program, or call an exported function");
+  runCmd->add_option(
+      "--invoke", run.invoke,
+      "Call this export with the ARGS as its parameters (default: _start, the WASI entry point)");
+  // Preopens keep their command-line order (they become fds 3, 4, ...), so
+  // both forms append to one list as they are parsed.
+  auto dirOption = [&](const char* name, bool readOnly, const char* help) {
+    runCmd
+        ->add_option_function<std::vector<std::string>>(
+            name,
+            [&run, readOnly](const std::vector<std::string>& values) {
+              for (const std::string& v : values) {
+                size_t sep = v.find("::");
+                DirGrant d{v.substr(0, sep), sep == std::string::npos ? v : v.substr(sep + 2), readOnly};
+                run.dirs.push_back(d);
+              }
+            },
+            help)
+        ->trigger_on_parse()
+        ->allow_extra_args(false)
+        ->type_name("HOST[::GUEST]");
+  };
+  dirOption("--dir", false, "Grant the guest a host directory, read-write, seen as GUEST (default: HOST)");
+  dirOption("--dir-ro", true, "Grant a host directory read-only");
+  runCmd
+      ->add_option("--env", run.env,
+                   "Set a guest environment variable (NAME=VALUE; NAME alone: the host's value)")
+      ->allow_extra_args(false)
+      ->type_name("NAME[=VALUE]");
+  runCmd->add_flag("--env-inherit", run.envInherit, "Give the guest the whole host environment");
+  runCmd->add_option("--tcplisten", run.tcpListen, "Grant a listening TCP socket on ADDR:PORT")
+      ->allow_extra_args(false)
+      ->type_name("ADDR:PORT");
+  auto nonNegative = CLI::Validator(
+      [](const std::string& s) {
+        return s.empty() || s[0] == '-' ? std::string("must be a non-negative integer") : std::string();
+      },
+      "N");
   runCmd
       ->add_option("--fuel", run.fuel,
                    "Instruction budget; running out traps with \"all fuel consumed\" (default: unlimited)")
-      ->check(CLI::Validator(
-          [](const std::string& s) {
-            return s.empty() || s[0] == '-' ? std::string("must be a non-negative integer") : std::string();
+      ->check(nonNegative);
+  runCmd
+      ->add_option_function<std::string>(
+          "--max-memory",
+          [&run](const std::string& s) {
+            auto v = parseSize(s);
+            if (!v)
+              throw CLI::ValidationError("--max-memory", "\"" + s + "\" is not a size (e.g. 64M, 1G, 65536)");
+            run.maxMemory = *v;
           },
-          "N"));
+          "Limit all linear memories and tables together to SIZE bytes (K, M, G: binary units)")
+      ->type_name("SIZE");
+  runCmd
+      ->add_option_function<std::string>(
+          "--timeout",
+          [&run](const std::string& s) {
+            auto v = parseDuration(s);
+            if (!v)
+              throw CLI::ValidationError("--timeout", "\"" + s + "\" is not a duration (e.g. 500ms, 2s, 1m)");
+            run.timeoutSeconds = *v;
+          },
+          "Stop the guest after this much wall-clock time (trap \"interrupted\")")
+      ->type_name("DURATION");
+  runCmd
+      ->add_option("--max-call-depth", run.maxCallDepth,
+                   "Limit nested guest calls (default and most: 200000)")
+      ->check(CLI::Range(1u, 200000u));
+  runCmd
+      ->add_option("--max-open-files", run.maxOpenFiles, "Limit the guest's open descriptors (default: 1024)")
+      ->check(CLI::Range(3u, 1u << 20));
   runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text)")->required();
-  // Everything after FILE goes to the function, even "-nan" or "-inf".
+  // Everything after FILE goes to the guest, even "-nan" or "--help".
   runCmd->prefix_command();
   runCmd->footer(
-      "Options go before FILE; the arguments after it are the function's parameters\n"
-      "(i32/i64: decimal or 0x hex; f32/f64: decimal, hex float, inf, nan, nan:0x...;\n"
-      "references: null). Results are printed one per line.");
+      "Options go before FILE. The ARGS after it are the guest's arguments (argv[1..]);\n"
+      "with --invoke they are the function's parameters instead (i32/i64: decimal or 0x\n"
+      "hex; f32/f64: decimal, hex float, inf, nan, nan:0x...; references: null), and its\n"
+      "results are printed one per line.\n"
+      "The guest sees no files, environment or network unless granted above.\n"
+      "Exit status: the guest's proc_exit code; 134 if it traps (the trap and a backtrace\n"
+      "are printed); 1 for an error before it runs; 2 for bad options.");
 
   std::string file;
   CLI::App* validateCmd = app.add_subcommand("validate", "Check that a module is well-formed and valid");

@@ -66,7 +66,17 @@ TraceFrame traceFrame(const Instance* inst, const CompiledFunc* f) {
   TraceFrame t{f->funcIndex, {}};
   if (inst && inst->module) {
     auto it = inst->module->funcNames.find(f->funcIndex);
-    if (it != inst->module->funcNames.end()) t.name = it->second;
+    if (it != inst->module->funcNames.end()) {
+      t.name = it->second;
+    } else {
+      // No name section entry: an export name still tells the reader which
+      // function it is.
+      for (const Export& e : inst->module->exports)
+        if (e.kind == ExternKind::Func && e.index == f->funcIndex) {
+          t.name = e.name;
+          break;
+        }
+    }
   }
   return t;
 }

@@ -32,7 +32,7 @@ const char* trapMessage(TrapKind kind);
 // One wasm activation in a trap's backtrace.
 struct TraceFrame {
   uint32_t funcIndex = 0;
-  std::string name;  // from the module's name section; empty if it has none
+  std::string name;  // from the name section, else an export name; may be empty
 };
 
 struct Trap {

@@ -184,7 +184,8 @@ struct ElemSeg {
 
 class ModuleParser : public TokenCursor {
  public:
-  ModuleParser(const TokenStream& ts, size_t begin, size_t end) : TokenCursor(ts, begin, end) {}
+  ModuleParser(const TokenStream& ts, size_t begin, size_t end, bool withNames)
+      : TokenCursor(ts, begin, end), withNames_(withNames) {}
 
   Expected<Bytes> run() {
     // Pass 1 errors are reported only when pass 2 reaches the failing field,
@@ -1646,9 +1647,36 @@ class ModuleParser : public TokenCursor {
     }
     if (funcCount_) appendSection(out, 10, funcCount_, codeSec_);
     if (dataCount_) appendSection(out, 11, dataCount_, dataSec_);
+    if (withNames_) appendNameSection(out);
     return out;
   }
 
+  // A "name" custom section with the functions' $ids (without the `$`), so
+  // that trap backtraces of text modules name their functions.
+  void appendNameSection(Bytes& out) const {
+    const IdSpace& funcs = spaces_[kFuncSpace];
+    if (funcs.ids.empty()) return;
+    std::vector<std::pair<uint32_t, std::string_view>> names;
+    for (const auto& [id, index] : funcs.ids)
+      names.emplace_back(index, id.substr(id.starts_with('$') ? 1 : 0));
+    std::sort(names.begin(), names.end());
+    Bytes map;
+    writeU32(map, uint32_t(names.size()));
+    for (const auto& [index, name] : names) {
+      writeU32(map, index);
+      writeName(map, name);
+    }
+    Bytes body;
+    writeName(body, "name");
+    body.push_back(1);  // subsection: function names
+    writeU32(body, uint32_t(map.size()));
+    body.insert(body.end(), map.begin(), map.end());
+    out.push_back(0);
+    writeU32(out, uint32_t(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
+  }
+
+  bool withNames_;
   struct IdSpace {
     std::unordered_map<std::string_view, uint32_t> ids;
     uint32_t count = 0;
@@ -1687,8 +1715,9 @@ size_t matchingParen(const TokenStream& ts, size_t open) {
 
 }  // namespace
 
-Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t begin, size_t end) {
-  ModuleParser parser(ts, begin, end);
+Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t begin, size_t end,
+                                                  bool withNames) {
+  ModuleParser parser(ts, begin, end, withNames);
   return parser.run();
 }
 
@@ -1696,12 +1725,12 @@ Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t 
 
 namespace wharf {
 
-Expected<std::vector<uint8_t>> parseWatModule(std::string_view text) {
+Expected<std::vector<uint8_t>> parseWatModule(std::string_view text, bool withNames) {
   using namespace wharf::text;
   TokenStream ts = tokenize(text);
   const size_t eof = ts.tokens.size() - 1;
   TokenCursor c(ts, 0, eof);
-  if (!c.atParenKeyword("module")) return encodeModuleFields(ts, 0, eof);
+  if (!c.atParenKeyword("module")) return encodeModuleFields(ts, 0, eof, withNames);
   const size_t close = matchingParen(ts, 0);
   if (close != eof && close + 1 != eof) return c.unexpected(ts.tokens[close + 1]);
   c.next();
@@ -1713,10 +1742,10 @@ Expected<std::vector<uint8_t>> parseWatModule(std::string_view text) {
     std::string content;
     while (c.peek().kind == TokenKind::String) content += decodeString(c.next().text);
     if (c.peek().kind != TokenKind::RParen || c.pos() != close) return c.unexpected(c.peek());
-    if (!binary) return parseWatModule(content);
+    if (!binary) return parseWatModule(content, withNames);
     return std::vector<uint8_t>(content.begin(), content.end());
   }
-  return encodeModuleFields(ts, c.pos(), close);
+  return encodeModuleFields(ts, c.pos(), close, withNames);
 }
 
 }  // namespace wharf

@@ -21,7 +21,9 @@ namespace wharf {
 // Errors carry the spec testsuite's wording first ("unknown operator",
 // "unexpected token", "constant out of range", ...), then " at line:column";
 // Error::offset is the byte offset in `text`.
-Expected<std::vector<uint8_t>> parseWatModule(std::string_view text);
+// With `withNames`, a "name" section records the functions' $ids (as
+// wat2wasm --debug-names does), so that trap backtraces name them.
+Expected<std::vector<uint8_t>> parseWatModule(std::string_view text, bool withNames = false);
 
 }  // namespace wharf
 
@@ -29,6 +31,7 @@ namespace wharf::text {
 
 // Encodes the module fields in tokens [begin, end) of `ts` (the inside of a
 // `(module $id? ...)` form, after the optional id). Used by the script parser.
-Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t begin, size_t end);
+Expected<std::vector<uint8_t>> encodeModuleFields(const TokenStream& ts, size_t begin, size_t end,
+                                                  bool withNames = false);
 
 }  // namespace wharf::text

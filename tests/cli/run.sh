@@ -56,9 +56,9 @@ check null-ref 0 "null" "" -- run --invoke null arith.wat
 check start-export 0 "7" "" -- run start.wat
 check instantiate-only 0 "" "" -- run arith.wat
 
-# run: traps (status 3) and errors (status 1).
-check trap-div 3 "" "wharf: trap: integer divide by zero" -- run --invoke div arith.wat 1 0
-check trap-start 3 "" "wharf: trap: unreachable" -- run start_trap.wat
+# run: traps (status 134, with a backtrace) and errors (status 1).
+check trap-div 134 "" "wharf: trap: integer divide by zero${NL}  0: div (func 2)" -- run --invoke div arith.wat 1 0
+check trap-start 134 "" "wharf: trap: unreachable${NL}  0: s (func 0)" -- run start_trap.wat
 check unknown-import 1 "" "wharf: error: unknown import: env.f" -- run imports.wat
 check no-export 1 "" 'wharf: error: no function exported as "nope"' -- run --invoke nope arith.wat
 check not-a-func 1 "" 'wharf: error: no function exported as "g"' -- run --invoke g arith.wat
@@ -66,8 +66,8 @@ check arg-count 1 "" 'wharf: error: function "add" takes 2 argument(s), got 1' -
 check arg-bad 1 "" 'wharf: error: argument 2 "x" is not a valid i32' -- run --invoke add arith.wat 1 x
 check arg-range 1 "" 'wharf: error: argument 1 "4294967296" is out of range for i32' -- \
   run --invoke add arith.wat 4294967296 1
-check args-without-func 1 "" \
-  "wharf: error: arguments given but no function to call (use --invoke NAME)" -- run arith.wat 1
+# Without --invoke, arguments are the guest's argv; a module without _start is only instantiated.
+check args-without-start 0 "" "" -- run arith.wat 1
 check missing-file 1 "" "wharf: error: cannot read nofile.wasm: No such file or directory" -- run nofile.wasm
 check run-invalid 1 "" "wharf: error: type mismatch (at byte 0x1a)" -- run invalid.wat
 check run-syntax 1 "" "wharf: error: unknown operator*" -- run syntax.wat
@@ -107,9 +107,23 @@ check run-no-file 2 "" "wharf: error: FILE is required (see wharf --help)" -- ru
 check version 0 "wharf 0.1.0" "" -- --version
 
 # --fuel: metered code stops an infinite loop; enough fuel changes nothing.
-check fuel-spin 3 "" "wharf: trap: all fuel consumed" -- run --fuel 100000 --invoke spin spin.wat
+check fuel-spin 134 "" "wharf: trap: all fuel consumed${NL}  0: spin (func 0)" -- run --fuel 100000 --invoke spin spin.wat
 check fuel-enough 0 "0" "" -- run --fuel 1000000 --invoke count spin.wat 1000
-check fuel-short 3 "" "wharf: trap: all fuel consumed" -- run --fuel 1000 --invoke count spin.wat 1000
+check fuel-short 134 "" "wharf: trap: all fuel consumed${NL}  0: count (func 1)" -- run --fuel 1000 --invoke count spin.wat 1000
+# Limits: each stops a hostile guest with a clear message.
+check call-depth 134 "" "wharf: trap: call stack exhausted${NL}  0: rec (func 0)${NL}  1: rec (func 0)*" -- \
+  run --max-call-depth 1000 --invoke rec limits.wat
+check call-depth-default 134 "" "wharf: trap: call stack exhausted${NL}  0: rec (func 0)*" -- run --invoke rec limits.wat
+check max-memory 0 "16" "" -- run --max-memory 1M --invoke bomb limits.wat
+check max-memory-units 0 "32" "" -- run --max-memory 2MiB --invoke bomb limits.wat
+check max-memory-initial 1 "" "wharf: error: memory allocation failed: 131072 bytes exceed the limit of 65536 bytes" -- \
+  run --max-memory 64K big_memory.wat
+check max-memory-bad 2 "" "wharf: error: --max-memory: \"12X\" is not a size (e.g. 64M, 1G, 65536) (see wharf --help)" -- \
+  run --max-memory 12X limits.wat
+check timeout 134 "" "wharf: trap: interrupted: time limit exceeded (--timeout of 0.2s reached)${NL}  0: spin (func 0)" -- \
+  run --timeout 200ms --invoke spin spin.wat
+check timeout-bad 2 "" "wharf: error: --timeout: \"soon\" is not a duration (e.g. 500ms, 2s, 1m) (see wharf --help)" -- \
+  run --timeout soon spin.wat
 check fuel-negative 2 "" "wharf: error: --fuel: must be a non-negative integer (see wharf --help)" -- run --fuel -1 spin.wat
 
 echo "cli: $passed passed, $failed failed"

@@ -1,0 +1,407 @@
+// args, environ, clocks, randomness, poll_oneoff, process control and
+// sockets.
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "interp/interp.h"
+#include "wasi/functions.h"
+
+namespace wharf::wasi::fn {
+namespace {
+
+uint32_t u32(const Value* a, int i) { return a[i].i32; }
+
+// argv/environ: an array of pointers into one buffer of NUL-terminated strings.
+Errno sizesGet(Context::Impl& c, const std::vector<std::string>& list, uint32_t countOut, uint32_t sizeOut) {
+  if (!c.mem.ok(countOut, 4) || !c.mem.ok(sizeOut, 4)) return err::Fault;
+  uint64_t size = 0;
+  for (const std::string& s : list) size += s.size() + 1;
+  c.mem.store<uint32_t>(countOut, uint32_t(list.size()));
+  c.mem.store<uint32_t>(sizeOut, uint32_t(size));
+  return err::Success;
+}
+
+Errno listGet(Context::Impl& c, const std::vector<std::string>& list, uint32_t ptrs, uint32_t buf) {
+  uint64_t size = 0;
+  for (const std::string& s : list) size += s.size() + 1;
+  if (!c.mem.ok(ptrs, uint64_t(list.size()) * 4) || !c.mem.ok(buf, size)) return err::Fault;
+  uint32_t at = buf;
+  for (size_t i = 0; i < list.size(); ++i) {
+    c.mem.store<uint32_t>(ptrs + uint32_t(i) * 4, at);
+    std::memcpy(c.mem.at(at), list[i].c_str(), list[i].size() + 1);
+    at += uint32_t(list[i].size() + 1);
+  }
+  return err::Success;
+}
+
+bool hostClock(uint32_t id, clockid_t* out) {
+  switch (id) {
+    case ClockRealtime: *out = CLOCK_REALTIME; return true;
+    case ClockMonotonic: *out = CLOCK_MONOTONIC; return true;
+    case ClockProcessCpu: *out = CLOCK_PROCESS_CPUTIME_ID; return true;
+    case ClockThreadCpu: *out = CLOCK_THREAD_CPUTIME_ID; return true;
+    default: return false;
+  }
+}
+
+uint64_t nanos(const timespec& t) { return uint64_t(t.tv_sec) * 1000000000u + uint64_t(t.tv_nsec); }
+
+uint64_t now(clockid_t id) {
+  timespec t;
+  clock_gettime(id, &t);
+  return nanos(t);
+}
+
+bool isSocket(const Descriptor& d) {
+  return d.type == FileType::SocketStream || d.type == FileType::SocketDgram;
+}
+
+}  // namespace
+
+uint32_t args_sizes_get(Context::Impl& c, const Value* a) {
+  return sizesGet(c, c.args, u32(a, 0), u32(a, 1));
+}
+uint32_t args_get(Context::Impl& c, const Value* a) { return listGet(c, c.args, u32(a, 0), u32(a, 1)); }
+uint32_t environ_sizes_get(Context::Impl& c, const Value* a) {
+  return sizesGet(c, c.env, u32(a, 0), u32(a, 1));
+}
+uint32_t environ_get(Context::Impl& c, const Value* a) { return listGet(c, c.env, u32(a, 0), u32(a, 1)); }
+
+uint32_t clock_res_get(Context::Impl& c, const Value* a) {
+  clockid_t id;
+  if (!hostClock(u32(a, 0), &id)) return err::Inval;
+  uint32_t out = u32(a, 1);
+  if (!c.mem.ok(out, 8)) return err::Fault;
+  timespec t;
+  if (clock_getres(id, &t) != 0) return lastError();
+  c.mem.store<uint64_t>(out, nanos(t));
+  return err::Success;
+}
+
+uint32_t clock_time_get(Context::Impl& c, const Value* a) {
+  clockid_t id;
+  if (!hostClock(u32(a, 0), &id)) return err::Inval;
+  uint32_t out = u32(a, 2);
+  if (!c.mem.ok(out, 8)) return err::Fault;
+  timespec t;
+  if (clock_gettime(id, &t) != 0) return lastError();
+  c.mem.store<uint64_t>(out, nanos(t));
+  return err::Success;
+}
+
+uint32_t random_get(Context::Impl& c, const Value* a) {
+  uint32_t buf = u32(a, 0), len = u32(a, 1);
+  if (!c.mem.ok(buf, len)) return err::Fault;
+  for (uint32_t done = 0; done < len;) {
+    ssize_t n = ::getrandom(c.mem.at(buf + done), len - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return lastError();
+    }
+    done += uint32_t(n);
+  }
+  return err::Success;
+}
+
+uint32_t sched_yield(Context::Impl&, const Value*) {
+  ::sched_yield();
+  return err::Success;
+}
+
+uint32_t proc_exit(Context::Impl& c, const Value* a) {
+  c.trap = Trap{TrapKind::Exit, {}, int32_t(u32(a, 0))};
+  return kRaiseTrap;
+}
+
+uint32_t proc_raise(Context::Impl& c, const Value* a) {
+  // WASI signal numbers, in order, with what each does by default.
+  struct Signal {
+    const char* name;
+    int host;
+    bool terminates;
+  };
+  static const Signal kSignals[] = {
+      {"", 0, false},
+      {"SIGHUP", SIGHUP, true},
+      {"SIGINT", SIGINT, true},
+      {"SIGQUIT", SIGQUIT, true},
+      {"SIGILL", SIGILL, true},
+      {"SIGTRAP", SIGTRAP, true},
+      {"SIGABRT", SIGABRT, true},
+      {"SIGBUS", SIGBUS, true},
+      {"SIGFPE", SIGFPE, true},
+      {"SIGKILL", SIGKILL, true},
+      {"SIGUSR1", SIGUSR1, true},
+      {"SIGSEGV", SIGSEGV, true},
+      {"SIGUSR2", SIGUSR2, true},
+      {"SIGPIPE", SIGPIPE, true},
+      {"SIGALRM", SIGALRM, true},
+      {"SIGTERM", SIGTERM, true},
+      {"SIGCHLD", SIGCHLD, false},
+      {"SIGCONT", SIGCONT, false},
+      {"SIGSTOP", SIGSTOP, false},
+      {"SIGTSTP", SIGTSTP, false},
+      {"SIGTTIN", SIGTTIN, false},
+      {"SIGTTOU", SIGTTOU, false},
+      {"SIGURG", SIGURG, false},
+      {"SIGXCPU", SIGXCPU, true},
+      {"SIGXFSZ", SIGXFSZ, true},
+      {"SIGVTALRM", SIGVTALRM, true},
+      {"SIGPROF", SIGPROF, true},
+      {"SIGWINCH", SIGWINCH, false},
+      {"SIGPOLL", SIGPOLL, true},
+      {"SIGPWR", SIGPWR, true},
+      {"SIGSYS", SIGSYS, true},
+  };
+  uint32_t sig = u32(a, 0);
+  if (sig >= std::size(kSignals)) return err::Inval;
+  const Signal& s = kSignals[sig];
+  // Signals that do nothing by default (or would stop the process, which a
+  // sandboxed guest may not do to its host) return at once.
+  if (!s.terminates) return err::Success;
+  // A terminating signal ends the guest only, with the shell's status for
+  // death by that signal; the host process is never signalled.
+  c.trap = Trap{TrapKind::Exit, std::string("guest terminated by ") + s.name + " (proc_raise)", 128 + s.host};
+  return kRaiseTrap;
+}
+
+uint32_t poll_oneoff(Context::Impl& c, const Value* a) {
+  uint32_t in = u32(a, 0), out = u32(a, 1), n = u32(a, 2), neventsOut = u32(a, 3);
+  if (n == 0) return err::Inval;
+  if (!c.mem.ok(in, uint64_t(n) * layout::kSubscription) || !c.mem.ok(out, uint64_t(n) * layout::kEvent) ||
+      !c.mem.ok(neventsOut, 4))
+    return err::Fault;
+
+  struct Event {
+    uint64_t userdata;
+    Errno error;
+    uint8_t type;
+    uint64_t nbytes = 0;
+    uint16_t flags = 0;
+  };
+  std::vector<Event> ready;  // answered without waiting
+  struct Waiting {
+    uint64_t userdata;
+    uint8_t type;
+    size_t pollIndex;
+  };
+  std::vector<Waiting> waiting;
+  std::vector<pollfd> pfds;
+  struct Timer {
+    uint64_t userdata;
+    uint64_t deadline;  // CLOCK_MONOTONIC nanoseconds
+  };
+  std::vector<Timer> timers;
+
+  uint64_t monoNow = now(CLOCK_MONOTONIC);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t s = in + i * layout::kSubscription;
+    uint64_t userdata = c.mem.load<uint64_t>(s);
+    uint8_t tag = c.mem.load<uint8_t>(s + 8);
+    if (tag == EventClock) {
+      uint32_t id = c.mem.load<uint32_t>(s + 16);
+      uint64_t timeout = c.mem.load<uint64_t>(s + 24);
+      uint16_t flags = c.mem.load<uint16_t>(s + 40);
+      uint64_t deadline;
+      if (id > ClockThreadCpu) {
+        ready.push_back({userdata, err::Inval, EventClock});
+        continue;
+      }
+      if (!(flags & kSubclockAbstime)) {
+        // A relative timeout on a CPU-time clock waits that long in real time.
+        deadline = monoNow + std::min<uint64_t>(timeout, UINT64_MAX - monoNow);
+      } else if (id == ClockMonotonic) {
+        deadline = timeout;
+      } else if (id == ClockRealtime) {
+        uint64_t real = now(CLOCK_REALTIME);
+        deadline = timeout <= real ? monoNow : monoNow + (timeout - real);
+      } else {
+        ready.push_back({userdata, err::NotSup, EventClock});  // absolute CPU time: no way to wait for it
+        continue;
+      }
+      timers.push_back({userdata, deadline});
+    } else if (tag == EventFdRead || tag == EventFdWrite) {
+      uint32_t fd = c.mem.load<uint32_t>(s + 16);
+      Descriptor* d = c.get(fd);
+      if (!d) {
+        ready.push_back({userdata, err::BadF, tag});
+      } else if (!(d->base & right::PollFdReadwrite)) {
+        ready.push_back({userdata, err::NotCapable, tag});
+      } else if (d->type == FileType::RegularFile) {
+        // Files are always ready; a read reports the bytes left.
+        Event e{userdata, err::Success, tag};
+        if (tag == EventFdRead) {
+          struct stat st;
+          off_t pos = ::lseek(d->hostFd, 0, SEEK_CUR);
+          if (::fstat(d->hostFd, &st) == 0 && pos >= 0 && st.st_size > pos)
+            e.nbytes = uint64_t(st.st_size - pos);
+        }
+        ready.push_back(e);
+      } else {
+        waiting.push_back({userdata, tag, pfds.size()});
+        pfds.push_back({d->hostFd, short(tag == EventFdRead ? POLLIN : POLLOUT), 0});
+      }
+    } else {
+      ready.push_back({userdata, err::Inval, tag});
+    }
+  }
+
+  // Wait in slices, so a --timeout (the interrupt flag) also ends a guest
+  // that sleeps.
+  std::atomic<bool>* interrupt = interp::interruptFlag();
+  for (;;) {
+    uint64_t t = now(CLOCK_MONOTONIC);
+    bool timerDue = false;
+    uint64_t wait = UINT64_MAX;
+    for (const Timer& tm : timers) {
+      if (tm.deadline <= t)
+        timerDue = true;
+      else
+        wait = std::min(wait, tm.deadline - t);
+    }
+    if (!ready.empty() || timerDue) wait = 0;
+    constexpr uint64_t kSlice = 50'000'000;  // 50 ms
+    int ms = wait == 0 ? 0 : int((std::min(wait, kSlice) + 999'999) / 1'000'000);
+    int r = pfds.empty() ? 0 : ::poll(pfds.data(), pfds.size(), ms);
+    if (pfds.empty() && ms > 0) {
+      timespec ts{0, long(std::min(wait, kSlice))};
+      ::nanosleep(&ts, nullptr);
+    }
+    if (r < 0 && errno != EINTR) return lastError();
+    if (r > 0) {
+      for (const Waiting& w : waiting) {
+        const pollfd& p = pfds[w.pollIndex];
+        if (!p.revents) continue;
+        Event e{w.userdata, err::Success, w.type};
+        if (p.revents & POLLNVAL) e.error = err::BadF;
+        if (p.revents & (POLLHUP | POLLERR)) e.flags |= kEventFdHangup;
+        if (w.type == EventFdRead) {
+          int avail = 0;
+          if (::ioctl(p.fd, FIONREAD, &avail) == 0 && avail > 0) e.nbytes = uint64_t(avail);
+        }
+        ready.push_back(e);
+      }
+    }
+    if (ready.empty()) {
+      uint64_t t2 = now(CLOCK_MONOTONIC);
+      for (const Timer& tm : timers)
+        if (tm.deadline <= t2) ready.push_back({tm.userdata, err::Success, EventClock});
+    }
+    if (!ready.empty()) break;
+    if (interrupt->load(std::memory_order_relaxed)) {
+      c.trap = Trap{TrapKind::Interrupted, {}, 0};
+      return kRaiseTrap;
+    }
+  }
+
+  uint32_t count = std::min<uint32_t>(uint32_t(ready.size()), n);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t e = out + i * layout::kEvent;
+    std::memset(c.mem.at(e), 0, layout::kEvent);
+    c.mem.store<uint64_t>(e, ready[i].userdata);
+    c.mem.store<uint16_t>(e + 8, ready[i].error);
+    c.mem.store<uint8_t>(e + 10, ready[i].type);
+    c.mem.store<uint64_t>(e + 16, ready[i].nbytes);
+    c.mem.store<uint16_t>(e + 24, ready[i].flags);
+  }
+  c.mem.store<uint32_t>(neventsOut, count);
+  return err::Success;
+}
+
+// ---- sockets: only those granted (--tcplisten) and what they accept ----
+
+uint32_t sock_accept(Context::Impl& c, const Value* a) {
+  Descriptor* d = c.get(u32(a, 0));
+  if (!d) return err::BadF;
+  if (!isSocket(*d)) return err::NotSock;
+  if (!(d->base & right::SockAccept)) return err::NotCapable;
+  uint32_t flags = u32(a, 1), out = u32(a, 2);
+  if (flags & ~uint32_t(kSockNonblock)) return err::Inval;
+  if (!c.mem.ok(out, 4)) return err::Fault;
+  int fd;
+  do
+    fd = ::accept4(d->hostFd, nullptr, nullptr, SOCK_CLOEXEC | ((flags & kSockNonblock) ? SOCK_NONBLOCK : 0));
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return lastError();
+  Descriptor nd;
+  nd.hostFd = fd;
+  nd.type = FileType::SocketStream;
+  nd.base = right::kSocket;
+  uint32_t guestFd;
+  Errno e = c.add(std::move(nd), &guestFd);
+  if (e != err::Success) return e;
+  c.mem.store<uint32_t>(out, guestFd);
+  return err::Success;
+}
+
+uint32_t sock_recv(Context::Impl& c, const Value* a) {
+  Descriptor* d = c.get(u32(a, 0));
+  if (!d) return err::BadF;
+  if (!isSocket(*d)) return err::NotSock;
+  if (!(d->base & right::FdRead)) return err::NotCapable;
+  uint32_t flags = u32(a, 3), lenOut = u32(a, 4), flagsOut = u32(a, 5);
+  if (flags & ~uint32_t(kRecvPeek | kRecvWaitall)) return err::Inval;
+  if (!c.mem.ok(lenOut, 4) || !c.mem.ok(flagsOut, 2)) return err::Fault;
+  std::vector<iovec> iov;
+  Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
+  if (e != err::Success) return e;
+  msghdr msg = {};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  int hostFlags = ((flags & kRecvPeek) ? MSG_PEEK : 0) | ((flags & kRecvWaitall) ? MSG_WAITALL : 0);
+  ssize_t n;
+  do n = ::recvmsg(d->hostFd, &msg, hostFlags);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return lastError();
+  c.mem.store<uint32_t>(lenOut, uint32_t(n));
+  c.mem.store<uint16_t>(flagsOut, (msg.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
+  return err::Success;
+}
+
+uint32_t sock_send(Context::Impl& c, const Value* a) {
+  Descriptor* d = c.get(u32(a, 0));
+  if (!d) return err::BadF;
+  if (!isSocket(*d)) return err::NotSock;
+  if (!(d->base & right::FdWrite)) return err::NotCapable;
+  uint32_t flags = u32(a, 3), lenOut = u32(a, 4);
+  if (flags != 0) return err::Inval;  // siflags has no flags defined
+  if (!c.mem.ok(lenOut, 4)) return err::Fault;
+  std::vector<iovec> iov;
+  Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
+  if (e != err::Success) return e;
+  msghdr msg = {};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  ssize_t n;
+  do n = ::sendmsg(d->hostFd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return lastError();
+  c.mem.store<uint32_t>(lenOut, uint32_t(n));
+  return err::Success;
+}
+
+uint32_t sock_shutdown(Context::Impl& c, const Value* a) {
+  Descriptor* d = c.get(u32(a, 0));
+  if (!d) return err::BadF;
+  if (!isSocket(*d)) return err::NotSock;
+  if (!(d->base & right::SockShutdown)) return err::NotCapable;
+  uint32_t how = u32(a, 1);
+  if (how == 0 || how > (kShutRd | kShutWr)) return err::Inval;
+  int h = how == (kShutRd | kShutWr) ? SHUT_RDWR : how == kShutRd ? SHUT_RD : SHUT_WR;
+  return ::shutdown(d->hostFd, h) == 0 ? err::Success : lastError();
+}
+
+}  // namespace wharf::wasi::fn

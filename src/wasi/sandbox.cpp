@@ -1,0 +1,201 @@
+#include "wasi/sandbox.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "wasi/context.h"
+
+namespace wharf::wasi {
+namespace {
+
+// 0 unknown, 1 available, 2 not available.
+std::atomic<int> gOpenat2{0};
+
+bool openat2Enabled() {
+  int v = gOpenat2.load(std::memory_order_relaxed);
+  if (v == 0) {
+    const char* off = std::getenv("WHARF_NO_OPENAT2");
+    v = off && *off && *off != '0' ? 2 : 1;
+    gOpenat2.store(v, std::memory_order_relaxed);
+  }
+  return v == 1;
+}
+
+constexpr int kMaxSymlinks = 40;  // as Linux's own limit
+
+Opened fail(int hostErrno) {
+  return {-1, hostErrno == EXDEV ? Errno(err::NotCapable) : fromHostErrno(hostErrno)};
+}
+
+// Opens with openat2; nullopt-like {-2} when the syscall is missing.
+Opened viaOpenat2(int dirFd, const std::string& path, int flags, mode_t mode, bool followFinal) {
+  struct open_how how = {};
+  how.flags = uint64_t(flags | O_CLOEXEC | (followFinal ? 0 : O_NOFOLLOW));
+  how.mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  for (int attempt = 0;; ++attempt) {
+    long fd = syscall(SYS_openat2, dirFd, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return {int(fd), err::Success};
+    // EAGAIN: a concurrent rename made the kernel unsure; try again.
+    if ((errno == EAGAIN || errno == EINTR) && attempt < 64) continue;
+    if (errno == ENOSYS) return {-2, err::NoSys};
+    return fail(errno);
+  }
+}
+
+void splitInto(std::string_view path, std::vector<std::string>& todo) {
+  // Components go onto a stack, first component last.
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    parts.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  for (size_t k = parts.size(); k-- > 0;) todo.push_back(std::move(parts[k]));
+}
+
+// The portable walk: one component at a time, never following a symlink
+// in the kernel; symlink targets are spliced into the remaining path and
+// `..` pops the stack of directories walked into, refusing to pop the root.
+Opened viaWalk(int root, std::string_view path, int flags, mode_t mode, bool followFinal) {
+  std::vector<std::string> todo;
+  splitInto(path, todo);
+  std::vector<int> stack;
+  auto cleanup = [&] {
+    for (int fd : stack) ::close(fd);
+  };
+  int links = 0;
+  auto splice = [&](int dir, const std::string& name) -> Errno {
+    char target[4096];
+    ssize_t n = ::readlinkat(dir, name.c_str(), target, sizeof target);
+    if (n < 0) return errno == EINVAL ? err::Success : fromHostErrno(errno);  // EINVAL: not a link
+    if (++links > kMaxSymlinks) return err::Loop;
+    if (n == 0) return err::NoEnt;
+    if (target[0] == '/') return err::NotCapable;
+    splitInto(std::string_view(target, size_t(n)), todo);
+    return err::Loop;  // "spliced": the caller continues the walk
+  };
+  while (!todo.empty()) {
+    std::string c = std::move(todo.back());
+    todo.pop_back();
+    bool last = todo.empty();
+    int cur = stack.empty() ? root : stack.back();
+    if (c == "..") {
+      if (stack.empty()) return cleanup(), Opened{-1, err::NotCapable};
+      ::close(stack.back());
+      stack.pop_back();
+      c = ".";
+      cur = stack.empty() ? root : stack.back();
+    }
+    if (c.empty() || c == ".") {
+      if (!last) continue;
+      int fd = ::openat(cur, ".", flags | O_CLOEXEC, mode);
+      int e = errno;
+      cleanup();
+      return fd >= 0 ? Opened{fd, err::Success} : fail(e);
+    }
+    if (!last) {
+      int fd = ::openat(cur, c.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd >= 0) {
+        stack.push_back(fd);
+        continue;
+      }
+      int e = errno;
+      if (e == ENOTDIR || e == ELOOP) {
+        Errno s = splice(cur, c);
+        if (s == err::Loop && links <= kMaxSymlinks) continue;
+        if (s != err::Success) return cleanup(), Opened{-1, s};
+      }
+      cleanup();
+      return fail(e);
+    }
+    bool exclusive = (flags & O_CREAT) && (flags & O_EXCL);
+    if (followFinal && !exclusive) {
+      Errno s = splice(cur, c);
+      if (s == err::Loop && links <= kMaxSymlinks) continue;
+      if (s != err::Success && s != err::NoEnt) return cleanup(), Opened{-1, s};
+    }
+    int fd = ::openat(cur, c.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    int e = errno;
+    // A symlink swapped in after the check above: walk it on the next round.
+    if (fd < 0 && followFinal && !exclusive && e == ELOOP && links < kMaxSymlinks) {
+      todo.push_back(c);
+      continue;
+    }
+    cleanup();
+    return fd >= 0 ? Opened{fd, err::Success} : fail(e);
+  }
+  cleanup();
+  return {-1, err::NoEnt};
+}
+
+}  // namespace
+
+void setUseOpenat2(bool use) { gOpenat2.store(use ? 1 : 2); }
+
+Errno checkPath(std::string_view path) {
+  if (path.find('\0') != std::string_view::npos) return err::Inval;
+  return err::Success;
+}
+
+Opened openBeneath(int dirFd, std::string_view path, int flags, mode_t mode, bool followFinal) {
+  if (path.empty()) return {-1, err::NoEnt};
+  if (path[0] == '/') return {-1, err::NotCapable};
+  if (openat2Enabled()) {
+    Opened r = viaOpenat2(dirFd, std::string(path), flags, mode, followFinal);
+    if (r.fd != -2) return r;
+    gOpenat2.store(2);
+  }
+  return viaWalk(dirFd, path, flags, mode, followFinal);
+}
+
+ParentPath::ParentPath(int dirFd, std::string_view path) {
+  if (path.empty()) {
+    error_ = err::NoEnt;
+    return;
+  }
+  if (path[0] == '/') {
+    error_ = err::NotCapable;
+    return;
+  }
+  while (path.size() > 1 && path.back() == '/') {
+    path.remove_suffix(1);
+    trailingSlash_ = true;
+  }
+  size_t slash = path.rfind('/');
+  std::string_view dir = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (name == "..") {
+    // The parent of ".." lies further up; resolve the whole path (beneath)
+    // and name it ".", so no *at call ever sees "..".
+    dir = path;
+    name = ".";
+  }
+  name_ = std::string(name);
+  if (dir.empty()) {
+    fd_ = dirFd;
+    return;
+  }
+  Opened o = openBeneath(dirFd, dir, O_PATH | O_DIRECTORY, 0, true);
+  if (o.fd < 0) {
+    error_ = o.error;
+    return;
+  }
+  fd_ = o.fd;
+  owned_ = true;
+}
+
+ParentPath::~ParentPath() {
+  if (owned_) ::close(fd_);
+}
+
+}  // namespace wharf::wasi

@@ -1,0 +1,2 @@
+;; Asks for two pages up front.
+(module (memory 2))
