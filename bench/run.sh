@@ -8,7 +8,7 @@
 #   --runs N    timed runs per kernel and engine (default 3); the median is reported
 #   --no-build  reuse bench/out as built
 # Env: WHARF  wharf binary (default <repo>/build/wharf), run as
-#             `$WHARF run KERNEL.wasm --invoke run`
+#             `$WHARF run --invoke run KERNEL.wasm`
 #      NODE   node binary (default node)
 #      NODE_FLAGS  extra node/V8 flags, e.g. --no-liftoff (default: none, i.e.
 #             Node's default tiering: Liftoff first, TurboFan for hot functions
@@ -157,7 +157,7 @@ for k in "${kernels[@]}"; do
     want=$m_sum
     if ((!have_wharf)); then
       notes+=("wharf: missing")
-    elif measure "$wharf" run "$wasm" --invoke run; then
+    elif measure "$wharf" run --invoke run "$wasm"; then
       if [[ $m_sum == "$want" ]]; then
         wt=$m_time
         wr=$(ratio "$wt" "$nat")

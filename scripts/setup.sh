@@ -25,5 +25,5 @@ fi
 
 scripts/build.sh build
 echo "--- demo: examples/demo.wat"
-build/wharf run examples/demo.wat --invoke fac 20
-build/wharf run examples/demo.wat --invoke sum_squares 1000
+build/wharf run --invoke fac examples/demo.wat 20
+build/wharf run --invoke sum_squares examples/demo.wat 1000

@@ -283,7 +283,13 @@ int runCommand(const RunCommand& cmd) {
   std::string name = cmd.invoke;
   if (name.empty()) {
     const Export* start = inst.instance()->findExport("_start");
-    if (!start || start->kind != ExternKind::Func) return kExitOk;  // instantiating was the whole job
+    if (!start || start->kind != ExternKind::Func) {
+      if (!cmd.args.empty())
+        return reportError(
+            "arguments given but the module exports no _start (options go before FILE: "
+            "wharf run --invoke NAME FILE ARGS...)");
+      return kExitOk;  // instantiating (and running the start function) was the whole job
+    }
     name = "_start";
   }
   const Export* e = inst.instance()->findExport(name);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 
@@ -46,6 +47,20 @@ std::optional<double> parseDuration(const std::string& s) {
                                              : -1;
   if (scale < 0) return std::nullopt;
   return v * scale;
+}
+
+// The index in argv of `wharf run`'s FILE: the first argument that is not an
+// option or an option's value (or the one after "--"); 0 if there is none.
+int runFileIndex(int argc, char** argv, const CLI::App& run) {
+  for (int i = 2; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") return i + 1 < argc ? i + 1 : 0;
+    if (a.empty() || a[0] != '-' || a == "-") return i;
+    if (a.find('=') != std::string_view::npos) continue;  // --name=value
+    const CLI::Option* opt = run.get_option_no_throw(std::string(a));
+    if (opt && opt->get_type_size() > 0) ++i;  // its value
+  }
+  return 0;
 }
 
 }  // namespace
@@ -131,8 +146,6 @@ int main(int argc, char** argv) {
       ->add_option("--max-open-files", run.maxOpenFiles, "Limit the guest's open descriptors (default: 1024)")
       ->check(CLI::Range(3u, 1u << 20));
   runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text)")->required();
-  // Everything after FILE goes to the guest, even "-nan" or "--help".
-  runCmd->prefix_command();
   runCmd->footer(
       "Options go before FILE. The ARGS after it are the guest's arguments (argv[1..]);\n"
       "with --invoke they are the function's parameters instead (i32/i64: decimal or 0x\n"
@@ -154,7 +167,18 @@ int main(int argc, char** argv) {
   wastCmd->add_flag("-v,--verbose", wast.verbose, "Also list text-format error messages that differ");
 
   try {
-    app.parse(argc, argv);
+    // `wharf run [OPTIONS] FILE ARGS...`: everything after FILE belongs to
+    // the guest (even "--help" or "-nan"), so only what precedes it is
+    // parsed here.
+    int parsedArgc = argc;
+    if (argc > 1 && std::string_view(argv[1]) == "run") {
+      int file = runFileIndex(argc, argv, *runCmd);
+      if (file > 0) {
+        parsedArgc = file + 1;
+        run.args.assign(argv + file + 1, argv + argc);
+      }
+    }
+    app.parse(parsedArgc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
@@ -167,7 +191,6 @@ int main(int argc, char** argv) {
   }
 
   if (runCmd->parsed()) {
-    run.args = runCmd->remaining();
     return runCommand(run);
   }
   if (validateCmd->parsed()) return validateCommand(file);

@@ -15,7 +15,7 @@ for c in "$src"/kernels/*.c; do
   clang-19 --target=wasm32-wasi -O2 -DQUICK -nostartfiles -Wl,--no-entry -Wl,--export=run \
     -o "$out/$name.wasm" "$c"
   want=$("$out/$name.native" | grep -Eo -- '-?[0-9]+' | tail -1)
-  got=$("$wharf" run "$out/$name.wasm" --invoke run | grep -Eo -- '-?[0-9]+' | tail -1)
+  got=$("$wharf" run --invoke run "$out/$name.wasm" | grep -Eo -- '-?[0-9]+' | tail -1)
   if [ "$want" = "$got" ]; then
     echo "ok   $name $got"
   else

@@ -66,8 +66,10 @@ check arg-count 1 "" 'wharf: error: function "add" takes 2 argument(s), got 1' -
 check arg-bad 1 "" 'wharf: error: argument 2 "x" is not a valid i32' -- run --invoke add arith.wat 1 x
 check arg-range 1 "" 'wharf: error: argument 1 "4294967296" is out of range for i32' -- \
   run --invoke add arith.wat 4294967296 1
-# Without --invoke, arguments are the guest's argv; a module without _start is only instantiated.
-check args-without-start 0 "" "" -- run arith.wat 1
+# Without --invoke, arguments are the guest's argv (all of them, options too).
+check args-without-start 1 "" \
+  "wharf: error: arguments given but the module exports no _start (options go before FILE: wharf run --invoke NAME FILE ARGS...)" \
+  -- run arith.wat --invoke add 1 2
 check missing-file 1 "" "wharf: error: cannot read nofile.wasm: No such file or directory" -- run nofile.wasm
 check run-invalid 1 "" "wharf: error: type mismatch (at byte 0x1a)" -- run invalid.wat
 check run-syntax 1 "" "wharf: error: unknown operator*" -- run syntax.wat
