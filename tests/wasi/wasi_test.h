@@ -90,13 +90,19 @@ static inline const char *errname(int e) {
 }
 
 // Checks print the failing line to stdout (so it lands in the compared
-// output) and exit 1.
+// output) and exit 1. Built with -DKEEP_GOING (by hand, when investigating)
+// they report every failure instead of stopping at the first.
+#ifdef KEEP_GOING
+#define FAIL_STOP() (void)0
+#else
+#define FAIL_STOP() exit(1)
+#endif
 #define FAIL_AT(...)                                   \
   do {                                                 \
     printf("FAIL %s:%d: ", __FILE_NAME__, __LINE__);   \
     printf(__VA_ARGS__);                               \
     printf("\n");                                      \
-    exit(1);                                           \
+    FAIL_STOP();                                       \
   } while (0)
 #define CHECK(c) \
   do { if (!(c)) FAIL_AT("%s", #c); } while (0)
