@@ -433,6 +433,7 @@ uint32_t path_create_directory(Context::Impl& c, const Value* a) {
 
 uint32_t path_filestat_get(Context::Impl& c, const Value* a) {
   WASI_FD(d, u32(a, 0), right::PathFilestatGet);
+  if (u32(a, 1) & ~kLookupSymlinkFollow) return err::Inval;
   bool follow = u32(a, 1) & kLookupSymlinkFollow;
   WASI_PATH(path, u32(a, 2), u32(a, 3));
   uint32_t out = u32(a, 4);
@@ -454,6 +455,7 @@ uint32_t path_filestat_get(Context::Impl& c, const Value* a) {
 
 uint32_t path_filestat_set_times(Context::Impl& c, const Value* a) {
   WASI_FD(d, u32(a, 0), right::PathFilestatSetTimes);
+  if (u32(a, 1) & ~kLookupSymlinkFollow) return err::Inval;
   bool follow = u32(a, 1) & kLookupSymlinkFollow;
   WASI_PATH(path, u32(a, 2), u32(a, 3));
   timespec ts[2];
@@ -475,6 +477,7 @@ uint32_t path_filestat_set_times(Context::Impl& c, const Value* a) {
 
 uint32_t path_link(Context::Impl& c, const Value* a) {
   WASI_FD(from, u32(a, 0), right::PathLinkSource);
+  if (u32(a, 1) & ~kLookupSymlinkFollow) return err::Inval;
   bool follow = u32(a, 1) & kLookupSymlinkFollow;
   WASI_PATH(oldPath, u32(a, 2), u32(a, 3));
   WASI_FD(to, u32(a, 4), right::PathLinkTarget);
@@ -510,6 +513,7 @@ uint32_t path_open(Context::Impl& c, const Value* a) {
   WASI_PATH(path, u32(a, 2), u32(a, 3));
   if (!c.mem.ok(out, 4)) return err::Fault;
   if (oflags & ~uint32_t(oflag::Creat | oflag::Directory | oflag::Excl | oflag::Trunc)) return err::Inval;
+  if (dirflags & ~kLookupSymlinkFollow) return err::Inval;
   if ((oflags & oflag::Directory) && (oflags & (oflag::Creat | oflag::Trunc))) return err::Inval;
   if (fdflags & ~uint32_t(fdflag::Append | fdflag::Dsync | fdflag::Nonblock | fdflag::Rsync | fdflag::Sync))
     return err::Inval;

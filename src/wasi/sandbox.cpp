@@ -144,6 +144,27 @@ void setUseOpenat2(bool use) { gOpenat2.store(use ? 1 : 2); }
 
 Errno checkPath(std::string_view path) {
   if (path.find('\0') != std::string_view::npos) return err::Inval;
+  // WASI strings are UTF-8: refuse anything else (overlong forms and
+  // surrogates included) rather than hand the host arbitrary bytes.
+  for (size_t i = 0; i < path.size();) {
+    auto b = static_cast<unsigned char>(path[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+    if (n == 0 || b > 0xF4 || i + n > path.size()) return err::IlSeq;
+    uint32_t cp = b & (0x3F >> (n - 1));
+    for (size_t k = 1; k < n; ++k) {
+      auto c = static_cast<unsigned char>(path[i + k]);
+      if ((c & 0xC0) != 0x80) return err::IlSeq;
+      cp = cp << 6 | (c & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return err::IlSeq;
+    i += n;
+  }
   return err::Success;
 }
 

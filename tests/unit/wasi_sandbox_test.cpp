@@ -167,3 +167,14 @@ INSTANTIATE_TEST_SUITE_P(Modes, Sandbox, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "openat2" : "walk"; });
 
 }  // namespace
+
+TEST(GuestPath, MustBeUtf8WithoutNul) {
+  EXPECT_EQ(checkPath("dir/caf\xC3\xA9/\xF0\x9F\x90\xB3"), err::Success);
+  EXPECT_EQ(checkPath(std::string_view("a\0b", 3)), err::Inval);
+  EXPECT_EQ(checkPath("bad\xff\xfe"), err::IlSeq);
+  EXPECT_EQ(checkPath("\xC0\xAF"), err::IlSeq);          // overlong '/'
+  EXPECT_EQ(checkPath("\xE0\x80\xAF"), err::IlSeq);      // overlong, 3 bytes
+  EXPECT_EQ(checkPath("\xED\xA0\x80"), err::IlSeq);      // a surrogate
+  EXPECT_EQ(checkPath("\xF4\x90\x80\x80"), err::IlSeq);  // beyond U+10FFFF
+  EXPECT_EQ(checkPath("\xE2\x82"), err::IlSeq);          // truncated
+}
