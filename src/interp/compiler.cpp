@@ -7,6 +7,8 @@
 // only where control flow or aliasing requires it: at block boundaries, for
 // call arguments, on branches, and before a local that is still referenced on
 // the stack gets overwritten.
+#include <array>
+#include <optional>
 #include <unordered_map>
 
 #include "binary/instr_reader.h"
@@ -112,6 +114,28 @@ class FunctionCompiler {
   static bool isSlotNoOp(Opcode op) {
     return op == Opcode::I32WrapI64 || op == Opcode::I32ReinterpretF32 || op == Opcode::F32ReinterpretI32 ||
            op == Opcode::I64ReinterpretF64 || op == Opcode::F64ReinterpretI64;
+  }
+  // True if `e` (as in isLastResult) is the result of `instr`, the last
+  // instruction emitted.
+  bool isResultOf(uint32_t instr, const Entry& e, size_t sizeWithE) const {
+    return instr != UINT32_MAX && lastDst_.instr == instr && lastDst_.operand == 0 && e.kind == Entry::Temp &&
+           lastDst_.stackSize == sizeWithE && operandOf(instr, 0) == e.slot;
+  }
+  // A constant slot's value (its low 64 bits), if `slot` is one.
+  std::optional<uint64_t> constValue(uint32_t slot) const {
+    if (slot < constBase_ || slot >= constBase_ + consts_.size()) return std::nullopt;
+    return consts_[slot - constBase_];
+  }
+  // The last instruction when it is "(i32.add (i32.shl x k) base)" with a
+  // constant k: {x, base, k & 31}.
+  std::optional<std::array<uint32_t, 3>> lastIndexedAddress(const Entry& addr, size_t sizeWithAddr) const {
+    if (lastChain_.p != Opcode::I32Shl || lastChain_.c != Opcode::I32Add ||
+        !isResultOf(lastChain_.instr, addr, sizeWithAddr) || code_[lastChain_.instr].h != lastChain_.h)
+      return std::nullopt;
+    auto k = constValue(operandOf(lastChain_.instr, 2));
+    if (!k) return std::nullopt;
+    return std::array<uint32_t, 3>{operandOf(lastChain_.instr, 1), operandOf(lastChain_.instr, 3),
+                                   static_cast<uint32_t>(*k & 31)};
   }
   static bool isPlainLoad(Opcode op) {
     return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
@@ -449,6 +473,11 @@ class FunctionCompiler {
   LoadOp rmw_;         // the last plain load+op instruction
   LoadOp lastLoadOp_;  // the last load+op instruction of either form
   LoadOp prevLoadOp_;  // the one before it
+  struct {
+    Opcode p = Opcode::Nop, c = Opcode::Nop;
+    uint32_t instr = UINT32_MAX;
+    Handler h = nullptr;
+  } lastChain_;  // the last opChain instruction
   uint32_t skipDepth_ = 0;
 };
 
@@ -601,11 +630,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           }
         }
         if (Handler f = chainHandler(lastOp_, op, static_cast<unsigned>(pos))) {
+          Opcode p = lastOp_;
           std::vector<uint32_t> ops = takeLastOp();
           Entry d = pushTemp(info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32());
           ops.insert(ops.begin(), d.slot);
           if (n == 2) ops.push_back(args[1 - pos].slot);
-          markDst(emitOps(f, ops), 0);
+          uint32_t instr = emitOps(f, ops);
+          markDst(instr, 0);
+          lastChain_ = {p, op, instr, f};
           return {};
         }
       }
@@ -748,12 +780,22 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       uint32_t count = static_cast<uint32_t>(in.brTargets.size());
       std::vector<uint32_t> depths(in.brTargets.begin(), in.brTargets.end());
       depths.push_back(in.brDefault);
+      // The index computed by the op right before: one instruction.
+      Handler h = opBrTable;
       std::vector<uint32_t> ops = {index.slot, count};
-      ops.resize(2 + depths.size(), 0);
+      if (isLastResult(index, stack_.size() + 1)) {
+        if (Handler f = brTableOpHandler(lastOp_)) {
+          h = f;
+          ops = takeLastOp();
+          ops.push_back(count);
+        }
+      }
+      const uint32_t base = static_cast<uint32_t>(ops.size());  // the first branch offset
+      ops.resize(base + depths.size(), 0);
       lastDst_ = kNoDst;
       uint32_t instr = here();
       Word w;
-      w.h = opBrTable;
+      w.h = h;
       code_.push_back(w);
       for (size_t n = 0; n < ops.size(); ++n) {
         if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
@@ -763,17 +805,17 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         Ctrl& target = label(depths[i]);
         uint32_t n = static_cast<uint32_t>(labelTypes(target).size());
         if (target.kind == Ctrl::Loop && !branchNeedsCopies(target, n)) {
-          patchBranch(instr, 2 + static_cast<uint32_t>(i), target.loopStart);
+          patchBranch(instr, base + static_cast<uint32_t>(i), target.loopStart);
         } else if (target.kind == Ctrl::Block || target.kind == Ctrl::If) {
           if (!branchNeedsCopies(target, n)) {
-            target.fixups.push_back({instr, 2 + static_cast<uint32_t>(i)});
+            target.fixups.push_back({instr, base + static_cast<uint32_t>(i)});
           } else {
-            patchBranch(instr, 2 + static_cast<uint32_t>(i), here());
+            patchBranch(instr, base + static_cast<uint32_t>(i), here());
             emitBranch(depths[i]);
           }
         } else {
           // Function label (a return) or a loop needing copies: a stub.
-          patchBranch(instr, 2 + static_cast<uint32_t>(i), here());
+          patchBranch(instr, base + static_cast<uint32_t>(i), here());
           emitBranch(depths[i]);
         }
       }
@@ -1091,6 +1133,15 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
+      if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
+        if (Handler f = loadIdxHandler(op)) {
+          code_.resize(lastChain_.instr);
+          lastChain_ = {};
+          Entry d = pushTemp(rt);
+          markDst(emitOps(f, {d.slot, (*ia)[0], (*ia)[1], (*ia)[2], offset}), 0);
+          return {};
+        }
+      }
       if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
         if (Handler f = loadAddHandler(op)) {
           std::vector<uint32_t> ops = takeLastOp();
@@ -1145,6 +1196,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         if (Handler f = opStoreHandler(lastOp_, op)) {
           std::vector<uint32_t> ops = takeLastOp();
           emitOps(f, {addr.slot, ops[0], ops[1], offset});
+          return {};
+        }
+      }
+      if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
+        if (Handler f = storeIdxHandler(op)) {
+          code_.resize(lastChain_.instr);
+          lastChain_ = {};
+          emitOps(f, {(*ia)[0], (*ia)[1], (*ia)[2], v.slot, offset});
           return {};
         }
       }

@@ -131,28 +131,40 @@ HANDLER(opStepLoad) {
   NEXT(WORDS(5));
 }
 
-template <Opcode L>
-struct LoadType;
-template <>
-struct LoadType<Opcode::I32Load> {
-  using Mem = uint32_t;
-};
-template <>
-struct LoadType<Opcode::I64Load> {
-  using Mem = uint64_t;
-};
-template <>
-struct LoadType<Opcode::I32Load8U> {
-  using Mem = uint8_t;
-};
-template <>
-struct LoadType<Opcode::I32Load8S> {
-  using Mem = int8_t;
-};
-template <>
-struct LoadType<Opcode::I32Load16U> {
-  using Mem = uint16_t;
-};
+// The scalar memory accesses: Mem is the value's form in memory, Val its
+// form in a slot (float values are moved as raw bits).
+template <Opcode Op>
+struct MemAccess;
+#define WHARF_MEM_ACCESS(op, M, V) \
+  template <>                      \
+  struct MemAccess<Opcode::op> {   \
+    using Mem = M;                 \
+    using Val = V;                 \
+  };
+WHARF_MEM_ACCESS(I32Load, uint32_t, uint32_t)
+WHARF_MEM_ACCESS(I64Load, uint64_t, uint64_t)
+WHARF_MEM_ACCESS(F32Load, uint32_t, uint32_t)
+WHARF_MEM_ACCESS(F64Load, uint64_t, uint64_t)
+WHARF_MEM_ACCESS(I32Load8S, int8_t, uint32_t)
+WHARF_MEM_ACCESS(I32Load8U, uint8_t, uint32_t)
+WHARF_MEM_ACCESS(I32Load16S, int16_t, uint32_t)
+WHARF_MEM_ACCESS(I32Load16U, uint16_t, uint32_t)
+WHARF_MEM_ACCESS(I64Load8S, int8_t, uint64_t)
+WHARF_MEM_ACCESS(I64Load8U, uint8_t, uint64_t)
+WHARF_MEM_ACCESS(I64Load16S, int16_t, uint64_t)
+WHARF_MEM_ACCESS(I64Load16U, uint16_t, uint64_t)
+WHARF_MEM_ACCESS(I64Load32S, int32_t, uint64_t)
+WHARF_MEM_ACCESS(I64Load32U, uint32_t, uint64_t)
+WHARF_MEM_ACCESS(I32Store, uint32_t, uint32_t)
+WHARF_MEM_ACCESS(I64Store, uint64_t, uint64_t)
+WHARF_MEM_ACCESS(F32Store, uint32_t, uint32_t)
+WHARF_MEM_ACCESS(F64Store, uint64_t, uint64_t)
+WHARF_MEM_ACCESS(I32Store8, uint8_t, uint32_t)
+WHARF_MEM_ACCESS(I32Store16, uint16_t, uint32_t)
+WHARF_MEM_ACCESS(I64Store8, uint8_t, uint64_t)
+WHARF_MEM_ACCESS(I64Store16, uint16_t, uint64_t)
+WHARF_MEM_ACCESS(I64Store32, uint32_t, uint64_t)
+#undef WHARF_MEM_ACCESS
 
 // Load, compare with a slot, branch: "if (p[i] == c)". Operands: the load's
 // address (one slot, or two summed when WithAdd), the load offset, the other
@@ -163,7 +175,7 @@ HANDLER(opLoadCmpBr) {
   constexpr OpSignature cs = opInfo(C).sig;
   uint32_t addr = rd<uint32_t>(fp, OPD(0));
   if constexpr (WithAdd) addr += rd<uint32_t>(fp, OPD(1));
-  using Mem = typename LoadType<L>::Mem;
+  using Mem = typename MemAccess<L>::Mem;
   using Val = CType<cs.params[0]>;
   Mem m;
   std::memcpy(&m, mem + uint64_t(addr) + OPD(na), sizeof(Mem));
@@ -273,6 +285,40 @@ HANDLER(opStoreAdd) {
   Mem m = static_cast<Mem>(rd<Val>(fp, OPD(2)));
   std::memcpy(mem + ea, &m, sizeof(Mem));
   NEXT(WORDS(4));
+}
+
+// Array element access, "a[i]": the address is (x << shift) + base, with the
+// shift amount (already masked to 0..31) as an immediate.
+// Load operands: dst, x, base, shift, offset.
+template <typename Mem, typename Val>
+HANDLER(opLoadIdx) {
+  uint32_t addr = (rd<uint32_t>(fp, OPD(1)) << OPD(3)) + rd<uint32_t>(fp, OPD(2));
+  Mem m;
+  std::memcpy(&m, mem + uint64_t(addr) + OPD(4), sizeof(Mem));
+  if constexpr (std::is_same_v<Val, Mem>) {
+    std::memcpy(fp + OPD(0), &m, sizeof(Mem));
+  } else {
+    wr<Val>(fp, OPD(0), static_cast<Val>(m));
+  }
+  NEXT(WORDS(5));
+}
+// Store operands: x, base, shift, value, offset.
+template <typename Mem, typename Val>
+HANDLER(opStoreIdx) {
+  uint32_t addr = (rd<uint32_t>(fp, OPD(0)) << OPD(2)) + rd<uint32_t>(fp, OPD(1));
+  Mem m = static_cast<Mem>(rd<Val>(fp, OPD(3)));
+  std::memcpy(mem + uint64_t(addr) + OPD(4), &m, sizeof(Mem));
+  NEXT(WORDS(5));
+}
+
+// br_table whose index is computed by a binary op (e.g. "switch (op - 1)"):
+// a, b, count, offsets[count + 1].
+template <Opcode Op>
+HANDLER(opBrTableOp) {
+  uint32_t i = evalOp<Op>(rd<uint32_t>(fp, OPD(0)), rd<uint32_t>(fp, OPD(1)));
+  uint32_t n = OPD(2);
+  if (i > n) i = n;
+  DISPATCH_TO(ip + OPDS(3 + i));
 }
 
 // Binary op whose result is stored: addr, a, b, offset.
@@ -556,19 +602,6 @@ inline Handler arithBrNzHandler(Opcode a, bool negate) {
   }
 }
 
-inline Handler stepLoadHandler(Opcode load) {
-  switch (load) {
-    case Opcode::I32Load: return opStepLoad<uint32_t, uint32_t>;
-    case Opcode::I64Load: return opStepLoad<uint64_t, uint64_t>;
-    case Opcode::F32Load: return opStepLoad<uint32_t, uint32_t>;
-    case Opcode::F64Load: return opStepLoad<uint64_t, uint64_t>;
-    case Opcode::I32Load8U: return opStepLoad<uint8_t, uint32_t>;
-    case Opcode::I32Load8S: return opStepLoad<int8_t, uint32_t>;
-    case Opcode::I32Load16U: return opStepLoad<uint16_t, uint32_t>;
-    default: return nullptr;
-  }
-}
-
 using CmpBrLoads =
     OpList<Opcode::I32Load, Opcode::I64Load, Opcode::I32Load8U, Opcode::I32Load8S, Opcode::I32Load16U>;
 
@@ -601,23 +634,6 @@ inline Handler loadCmpBrHandler(Opcode load, bool withAdd, Opcode cmp, bool nega
   return kLoadCmpBrTable[li][(withAdd ? 2 * n : 0) + (negate ? n : 0) + ci];
 }
 
-inline Handler loadAddHandler(Opcode load) {
-  switch (load) {
-    case Opcode::I32Load: return opLoadAdd<uint32_t, uint32_t>;
-    case Opcode::I64Load: return opLoadAdd<uint64_t, uint64_t>;
-    case Opcode::F32Load: return opLoadAdd<uint32_t, uint32_t>;  // bit copies
-    case Opcode::F64Load: return opLoadAdd<uint64_t, uint64_t>;
-    case Opcode::I32Load8S: return opLoadAdd<int8_t, uint32_t>;
-    case Opcode::I32Load8U: return opLoadAdd<uint8_t, uint32_t>;
-    case Opcode::I32Load16S: return opLoadAdd<int16_t, uint32_t>;
-    case Opcode::I32Load16U: return opLoadAdd<uint16_t, uint32_t>;
-    case Opcode::I64Load8U: return opLoadAdd<uint8_t, uint64_t>;
-    case Opcode::I64Load32U: return opLoadAdd<uint32_t, uint64_t>;
-    case Opcode::I64Load32S: return opLoadAdd<int32_t, uint64_t>;
-    default: return nullptr;
-  }
-}
-
 // Multiply-accumulate into memory (opLoadOpRmw), per load type: the load,
 // its multiply, and the accumulating add / sub.
 using MacLoads = OpList<Opcode::F64Load, Opcode::F32Load, Opcode::I32Load, Opcode::I64Load>;
@@ -642,19 +658,41 @@ inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool wit
   return LoadOpRmwGrid::at(li, posM, withAdd ? 1 : 0, sub, posA);
 }
 
-inline Handler storeAddHandler(Opcode store) {
-  switch (store) {
-    case Opcode::I32Store: return opStoreAdd<uint32_t, uint32_t>;
-    case Opcode::I64Store: return opStoreAdd<uint64_t, uint64_t>;
-    case Opcode::F32Store: return opStoreAdd<uint32_t, uint32_t>;  // bit copies
-    case Opcode::F64Store: return opStoreAdd<uint64_t, uint64_t>;
-    case Opcode::I32Store8: return opStoreAdd<uint8_t, uint32_t>;
-    case Opcode::I32Store16: return opStoreAdd<uint16_t, uint32_t>;
-    case Opcode::I64Store8: return opStoreAdd<uint8_t, uint64_t>;
-    case Opcode::I64Store16: return opStoreAdd<uint16_t, uint64_t>;
-    case Opcode::I64Store32: return opStoreAdd<uint32_t, uint64_t>;
-    default: return nullptr;
-  }
+// Fused memory accesses, per scalar load or store opcode.
+using ScalarLoads =
+    OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load, Opcode::I32Load8S,
+           Opcode::I32Load8U, Opcode::I32Load16S, Opcode::I32Load16U, Opcode::I64Load8S, Opcode::I64Load8U,
+           Opcode::I64Load16S, Opcode::I64Load16U, Opcode::I64Load32S, Opcode::I64Load32U>;
+using ScalarStores =
+    OpList<Opcode::I32Store, Opcode::I64Store, Opcode::F32Store, Opcode::F64Store, Opcode::I32Store8,
+           Opcode::I32Store16, Opcode::I64Store8, Opcode::I64Store16, Opcode::I64Store32>;
+
+#define WHARF_ACCESS_TABLE(fn, list, handler)                                    \
+  template <size_t I>                                                            \
+  struct fn##Entry {                                                             \
+    using A = MemAccess<list::ops[I]>;                                           \
+    static constexpr Handler value = &handler<typename A::Mem, typename A::Val>; \
+  };                                                                             \
+  inline Handler fn(Opcode op) { return Grid<fn##Entry, list::ops.size()>::at(indexIn<list>(op)); }
+// "(load (local.tee x (i32.add a b)))"
+WHARF_ACCESS_TABLE(stepLoadHandler, ScalarLoads, opStepLoad)
+// "(load (i32.add a b))"
+WHARF_ACCESS_TABLE(loadAddHandler, ScalarLoads, opLoadAdd)
+// "(load (i32.add (i32.shl x k) base))"
+WHARF_ACCESS_TABLE(loadIdxHandler, ScalarLoads, opLoadIdx)
+// "(store (i32.add a b) v)"
+WHARF_ACCESS_TABLE(storeAddHandler, ScalarStores, opStoreAdd)
+// "(store (i32.add (i32.shl x k) base) v)"
+WHARF_ACCESS_TABLE(storeIdxHandler, ScalarStores, opStoreIdx)
+#undef WHARF_ACCESS_TABLE
+
+using BrTableIndexOps = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I32And, Opcode::I32ShrU>;
+template <size_t I>
+struct BrTableOpEntry {
+  static constexpr Handler value = &opBrTableOp<BrTableIndexOps::ops[I]>;
+};
+inline Handler brTableOpHandler(Opcode op) {
+  return Grid<BrTableOpEntry, BrTableIndexOps::ops.size()>::at(indexIn<BrTableIndexOps>(op));
 }
 
 }  // namespace wharf::interp
