@@ -7,8 +7,35 @@
 
 namespace wharf {
 
+namespace {
+
+Expected<std::shared_ptr<const LoadedModule>> finishLoading(std::shared_ptr<const Module> decoded,
+                                                            LoadPhase* failedPhase,
+                                                            const interp::CompileOptions& options) {
+  auto code = interp::compileModule(*decoded, options);
+  if (!code.ok()) {
+    if (failedPhase) *failedPhase = LoadPhase::Compile;
+    return code.takeError();
+  }
+  auto loaded = std::make_shared<LoadedModule>();
+  loaded->typeIds.reserve(decoded->types.size());
+  for (const FuncType& t : decoded->types) loaded->typeIds.push_back(TypeRegistry::instance().intern(t));
+  loaded->module = std::move(decoded);
+  loaded->code = std::move(code).value();
+  return std::shared_ptr<const LoadedModule>(std::move(loaded));
+}
+
+}  // namespace
+
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> bytes, LoadPhase* failedPhase,
                                                          const interp::CompileOptions& options) {
+  if (!failedPhase) {
+    // Nobody asks which step failed: read every body once (and large
+    // modules on two threads), as `wharf validate` does.
+    auto valid = decodeAndValidate(std::move(bytes));
+    if (!valid.ok()) return valid.takeError();
+    return finishLoading(std::move(valid->module), nullptr, options);
+  }
   auto decoded = decodeModule(std::move(bytes));
   if (!decoded.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Decode;
@@ -25,17 +52,7 @@ Expected<std::shared_ptr<const LoadedModule>> loadModule(std::shared_ptr<const M
     if (failedPhase) *failedPhase = LoadPhase::Validate;
     return valid.takeError();
   }
-  auto code = interp::compileModule(*decoded, options);
-  if (!code.ok()) {
-    if (failedPhase) *failedPhase = LoadPhase::Compile;
-    return code.takeError();
-  }
-  auto loaded = std::make_shared<LoadedModule>();
-  loaded->typeIds.reserve(decoded->types.size());
-  for (const FuncType& t : decoded->types) loaded->typeIds.push_back(TypeRegistry::instance().intern(t));
-  loaded->module = std::move(decoded);
-  loaded->code = std::move(code).value();
-  return std::shared_ptr<const LoadedModule>(std::move(loaded));
+  return finishLoading(std::move(decoded), failedPhase, options);
 }
 
 namespace {
