@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "binary/instr_reader.h"
+#include "binary/parallel.h"
 #include "interp/fusion.h"
 #include "interp/interp.h"
 
@@ -1240,11 +1241,24 @@ Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& modu
   cm->funcs.resize(module.functions.size());
   for (const FuncType& t : module.types) cm->typeIds.push_back(TypeRegistry::instance().intern(t));
   cm->codeChunks.resize(module.functions.size());
-  for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    FunctionCompiler fc(module, *cm, i, options.meter);
-    WHARF_CHECK(fc.compile(cm->funcs[i], cm->codeChunks[i]));
-    cm->funcs[i].code = cm->codeChunks[i].data();
-  }
+  // Functions compile independently (a call refers to its callee's
+  // CompiledFunc by address, and those are all allocated above), so large
+  // modules use two threads; the error reported is still the first one.
+  size_t codeBytes = 0;
+  for (const Function& f : module.functions) codeBytes += f.body.size;
+  Error errors[kMaxWorkers];
+  FirstFailure bad =
+      forEachUntilFailure(module.functions.size(), workersFor(codeBytes), 64, [&](unsigned w, size_t i) {
+        FunctionCompiler fc(module, *cm, uint32_t(i), options.meter);
+        auto done = fc.compile(cm->funcs[i], cm->codeChunks[i]);
+        if (!done.ok()) {
+          errors[w] = done.takeError();
+          return false;
+        }
+        cm->funcs[i].code = cm->codeChunks[i].data();
+        return true;
+      });
+  if (bad.index != module.functions.size()) return std::move(errors[bad.worker]);
   return std::shared_ptr<const CompiledModule>(std::move(cm));
 }
 
