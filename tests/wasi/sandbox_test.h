@@ -7,13 +7,13 @@
 // and EACCES are what capability-based resolvers commonly report too.
 #define ESCAPE_ERRNOS E_NOTCAPABLE, E_PERM, E_ACCES
 
-static int escape_errno(int e) { return e == E_NOTCAPABLE || e == E_PERM || e == E_ACCES; }
+__attribute__((unused)) static int escape_errno(int e) { return e == E_NOTCAPABLE || e == E_PERM || e == E_ACCES; }
 
 static int denied_count;
 
 // Fails the test unless E is an escape errno (or one of the extra allowed
 // answers, e.g. ENOENT for absolute paths treated as names inside).
-static void expect_denied(int e, int extra, const char *what, const char *path, int line) {
+__attribute__((unused)) static void expect_denied(int e, int extra, const char *what, const char *path, int line) {
   if (escape_errno(e) || (extra && e == extra)) {
     denied_count++;
     return;
@@ -25,7 +25,7 @@ static void expect_denied(int e, int extra, const char *what, const char *path, 
 #define DENIED(call, extra, path) expect_denied((call), (extra), #call, (path), __LINE__)
 
 // Opening for reading must fail; if it somehow succeeds, say what leaked.
-static void deny_open_read(uint32_t dir, uint32_t lookup, const char *path, int extra, int line) {
+__attribute__((unused)) static void deny_open_read(uint32_t dir, uint32_t lookup, const char *path, int extra, int line) {
   uint32_t fd = 0;
   int e = raw_path_open(dir, lookup, SP(path), 0, R(FD_READ) | R(FD_READDIR), 0, 0, P(&fd));
   if (e == 0) {
@@ -44,7 +44,7 @@ static void deny_open_read(uint32_t dir, uint32_t lookup, const char *path, int 
 // Every operation that resolves PATH's parent directories (so a path whose
 // directories lead outside must make all of them fail). hello.txt in DIR is
 // the inside file used as the other end of link and rename.
-static void deny_all_at(uint32_t dir, const char *path, int extra, int line) {
+__attribute__((unused)) static void deny_all_at(uint32_t dir, const char *path, int extra, int line) {
   uint32_t fd;
   char buf[64];
   uint32_t n;
@@ -75,7 +75,7 @@ static void deny_all_at(uint32_t dir, const char *path, int extra, int line) {
 
 // Operations that follow a final-component symlink PATH (which itself lies
 // inside, pointing out): all must fail.
-static void deny_follow_at(uint32_t dir, const char *path, int line) {
+__attribute__((unused)) static void deny_follow_at(uint32_t dir, const char *path, int line) {
   uint32_t fd;
   __wasi_filestat_t st;
   deny_open_read(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, 0, line);
@@ -93,7 +93,7 @@ static void deny_follow_at(uint32_t dir, const char *path, int line) {
 #define DENY_FOLLOW(dir, path) deny_follow_at((dir), (path), __LINE__)
 
 // The inside file used as the other end of links and renames is untouched.
-static void check_inside_intact(uint32_t dir) {
+__attribute__((unused)) static void check_inside_intact(uint32_t dir) {
   char buf[64];
   OK(slurp(dir, "hello.txt", buf, sizeof buf, NULL));
   CHECK(strcmp(buf, "hello, world\n") == 0);

@@ -117,7 +117,7 @@ static inline const char *errname(int e) {
 #define CHECK_ERR_(text, call, ...)                                            \
   do {                                                                         \
     int e_ = (call);                                                           \
-    static const int want_[] = {__VA_ARGS__};                                  \
+    const int want_[] = {__VA_ARGS__};                                         \
     int ok_ = 0;                                                               \
     for (unsigned i_ = 0; i_ < sizeof want_ / sizeof *want_; i_++)             \
       ok_ |= e_ == want_[i_];                                                  \
