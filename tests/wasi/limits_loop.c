@@ -15,6 +15,7 @@
 // stderr: interrupted|timeout
 // wall: 30
 // run: --timeout 1s -- read-stdin
+// stdin: hang
 // exit: 134
 // stderr: interrupted|timeout
 // wall: 30
@@ -53,22 +54,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (strcmp(what, "read-stdin") == 0) {
-    // The runner gives this case a stdin that never delivers data.
+    // The runner gives this case a stdin that never delivers data: the
+    // read blocks in the host.
     char c;
     __wasi_iovec_t iov = {(uint8_t *)&c, 1};
     uint32_t n;
-    for (;;) {
-      OK(raw_fd_read(0, P(&iov), 1, P(&n)));
-      if (n == 0) {  // EOF: wait in poll instead, equally forever
-        __wasi_subscription_t s;
-        memset(&s, 0, sizeof s);
-        s.u.tag = __WASI_EVENTTYPE_CLOCK;
-        s.u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
-        s.u.u.clock.timeout = 3600ull * 1000000000ull;
-        __wasi_event_t ev;
-        OK(raw_poll_oneoff(P(&s), P(&ev), 1, P(&n)));
-      }
-    }
+    OK(raw_fd_read(0, P(&iov), 1, P(&n)));
+    printf("read returned %u bytes?\n", n);
+    return 1;
   }
   if (strcmp(what, "count") == 0) {
     for (int i = 0; i < 100000; i++) counter++;

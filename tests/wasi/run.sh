@@ -21,6 +21,8 @@
 #   // client: echo TEXT      connect to {port}, send TEXT, expect "echo: TEXT"
 #   // wall: SECONDS          the case must end within this (default 60)
 #   // node: skip             never run this case under Node
+#   // stdin: FILE|hang        stdin from FILE (in tests/wasi), or a pipe that
+#                             never delivers data nor EOF (default /dev/null)
 # Every case gets a fresh tree (make_tree below): the preopen {sandbox}, a
 # read-only {ro}, and {outside} holding a secret. Beyond its own checks, a case
 # fails if the secret shows up in its output, anything outside {sandbox}
@@ -156,8 +158,15 @@ invoke() {
   # The host cwd is the outside directory, so anything resolved against the
   # host's cwd instead of a preopen finds the secret.
   started=$(date +%s)
-  (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
-    <"$stdin_file" >"$dir/.run/out" 2>"$dir/.run/err")
+  if [ "$stdin_file" = hang ]; then
+    # A FIFO opened read-write: no data ever, and no EOF (a writer exists).
+    rm -f "$dir/.run/fifo" && mkfifo "$dir/.run/fifo"
+    (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
+      <>"$dir/.run/fifo" >"$dir/.run/out" 2>"$dir/.run/err")
+  else
+    (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
+      <"$stdin_file" >"$dir/.run/out" 2>"$dir/.run/err")
+  fi
   rc=$?
   [ $(($(date +%s) - started)) -ge "$wall" ] && rc=timeout
   echo "$rc" >"$dir/.run/rc"
@@ -203,6 +212,8 @@ run_case() {
   runline=$(expand "$run" "$dir")
   snapshot "$dir" >"$dir/.run/before"
   stdin_file=/dev/null
+  [ -n "$stdin" ] && stdin_file=$SRC/$stdin
+  [ "$stdin" = hang ] && stdin_file=hang
   if [ "$WHARF" = node ]; then
     if [ "$node" = skip ]; then
       skipped=$((skipped + 1)); printf 'SKIP %s (node: skip)\n' "$case"; return
@@ -294,17 +305,17 @@ for name in $names; do
   # One record per case: run, exit, stdout, stderr, compare, setup, client, wall.
   awk -v US="$US" '
     !/^\/\// { exit }
-    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd }
+    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd US stdn }
     { line = $0; sub(/^\/\/ */, "", line); key = line; sub(/:.*/, "", key); val = line
       sub(/^[a-z]+: ?/, "", val) }
-    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = ""; wall = 60; next }
+    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = stdn = ""; wall = 60; next }
     !have { next }
     key == "exit" { ex = val } key == "stdout" { so = val } key == "stderr" { se = val }
     key == "compare" { cmp = val } key == "setup" { setup = val } key == "client" { cl = val }
-    key == "wall" { wall = val } key == "node" { nd = val }
+    key == "wall" { wall = val } key == "node" { nd = val } key == "stdin" { stdn = val }
     END { flush() }' "$SRC/$name.c" >"$ROOT/cases"
   n=0
-  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node; do
+  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node stdin; do
     n=$((n + 1))
     case=$name
     [ $n -gt 1 ] && case="$name#$n"
