@@ -268,6 +268,8 @@ int runCommand(const RunCommand& cmd) {
 
   InstantiateResult inst = instantiate(store, *loaded, imports);
   if (inst.status() == InstantiateResult::Status::Trap) return trapped(inst.trap());
+  if (inst.status() == InstantiateResult::Status::ResourceError && cmd.maxMemory)
+    return reportError(inst.error().describe() + " (--max-memory)");
   if (!inst.ok()) return reportError(inst.error());
   if (auto mem = instanceExport(*inst.instance(), "memory"); mem && mem->kind == ExternKind::Memory)
     (*ctx)->bindMemory(mem->memory);

@@ -58,7 +58,7 @@ int runFileIndex(int argc, char** argv, const CLI::App& run) {
     if (a.empty() || a[0] != '-' || a == "-") return i;
     if (a.find('=') != std::string_view::npos) continue;  // --name=value
     const CLI::Option* opt = run.get_option_no_throw(std::string(a));
-    if (opt && opt->get_type_size() > 0) ++i;  // its value
+    if (opt && opt->get_expected_min() > 0) ++i;  // its value
   }
   return 0;
 }

@@ -26,9 +26,9 @@ Errno guestString(const GuestMemory& mem, uint32_t ptr, uint32_t len, std::strin
 }
 
 Errno guestIovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vector<iovec>& out) {
+  if (!mem.ok(iovs, uint64_t(count) * layout::kIovec)) return err::Fault;
   // Readers and writers may act on fewer buffers than given, as readv does.
   count = std::min<uint32_t>(count, IOV_MAX);
-  if (!mem.ok(iovs, uint64_t(count) * layout::kIovec)) return err::Fault;
   out.resize(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t buf = mem.load<uint32_t>(iovs + i * layout::kIovec);
@@ -521,6 +521,13 @@ uint32_t path_open(Context::Impl& c, const Value* a) {
   // The new descriptor gets what was asked for, within what the directory
   // passes on. The host file is opened for writing only if that survives,
   // so a read-only preopen never yields a writable host descriptor.
+  // Rights that would let the new descriptor change file contents must be
+  // inheritable, or the open fails (as a write open on a read-only mount
+  // does). Other rights beyond the directory's are dropped silently, which
+  // programs rely on (Rust's std asks for metadata rights on every open).
+  constexpr Rights kContentWriting =
+      right::FdWrite | right::FdAllocate | right::FdFilestatSetSize | right::FdDatasync;
+  if ((base | inheriting) & kContentWriting & ~d->inheriting) return err::NotCapable;
   base &= d->inheriting;
   inheriting &= d->inheriting;
   bool wantsRead = base & (right::FdRead | right::FdReaddir);

@@ -206,6 +206,14 @@ uint32_t poll_oneoff(Context::Impl& c, const Value* a) {
   };
   std::vector<Timer> timers;
 
+  // An unknown subscription kind is a malformed argument: the whole call fails.
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t s = in + i * layout::kSubscription;
+    uint8_t tag = c.mem.load<uint8_t>(s + 8);
+    if (tag > EventFdWrite) return err::Inval;
+    if (tag == EventClock && (c.mem.load<uint16_t>(s + 40) & ~kSubclockAbstime)) return err::Inval;
+  }
+
   uint64_t monoNow = now(CLOCK_MONOTONIC);
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t s = in + i * layout::kSubscription;

@@ -118,7 +118,7 @@ check call-depth 134 "" "wharf: trap: call stack exhausted${NL}  0: rec (func 0)
 check call-depth-default 134 "" "wharf: trap: call stack exhausted${NL}  0: rec (func 0)*" -- run --invoke rec limits.wat
 check max-memory 0 "16" "" -- run --max-memory 1M --invoke bomb limits.wat
 check max-memory-units 0 "32" "" -- run --max-memory 2MiB --invoke bomb limits.wat
-check max-memory-initial 1 "" "wharf: error: memory allocation failed: 131072 bytes exceed the limit of 65536 bytes" -- \
+check max-memory-initial 1 "" "wharf: error: memory allocation failed: 131072 bytes exceed the limit of 65536 bytes (--max-memory)" -- \
   run --max-memory 64K big_memory.wat
 check max-memory-bad 2 "" "wharf: error: --max-memory: \"12X\" is not a size (e.g. 64M, 1G, 65536) (see wharf --help)" -- \
   run --max-memory 12X limits.wat
