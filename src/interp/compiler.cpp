@@ -138,6 +138,18 @@ class FunctionCompiler {
     return std::array<uint32_t, 3>{operandOf(lastChain_.instr, 1), operandOf(lastChain_.instr, 3),
                                    static_cast<uint32_t>(*k & 31)};
   }
+  // "x <op> k" with a constant k as a term of opShiftXor: {op, k}, a rotr
+  // becoming a rotl by the complement.
+  std::optional<std::pair<Opcode, uint32_t>> shiftTerm(Opcode op, uint32_t kSlot) const {
+    if (shiftTermIndex(op) < 0 && op != Opcode::I32Rotr && op != Opcode::I64Rotr) return std::nullopt;
+    auto k = constValue(kSlot);
+    if (!k) return std::nullopt;
+    bool wide = opInfo(op).sig.result == ValType::I64;
+    uint32_t mask = wide ? 63 : 31;
+    if (op == Opcode::I32Rotr) return std::pair{Opcode::I32Rotl, static_cast<uint32_t>(32 - (*k & 31)) & 31};
+    if (op == Opcode::I64Rotr) return std::pair{Opcode::I64Rotl, static_cast<uint32_t>(64 - (*k & 63)) & 63};
+    return std::pair{op, static_cast<uint32_t>(*k) & mask};
+  }
   static bool isPlainLoad(Opcode op) {
     return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
   }
@@ -479,6 +491,16 @@ class FunctionCompiler {
     uint32_t instr = UINT32_MAX;
     Handler h = nullptr;
   } lastChain_;  // the last opChain instruction
+  struct ShiftTerms {
+    uint32_t instr = UINT32_MAX, end = 0;
+    Handler h = nullptr;
+    bool wide = false;
+    unsigned n = 0;
+    Opcode ops[3];
+    uint32_t x[3], k[3];
+  };
+  ShiftTerms shiftTerms_;      // the last shift by a constant, or XOR of such shifts
+  ShiftTerms prevShiftTerms_;  // the one before
   uint32_t skipDepth_ = 0;
 };
 
@@ -630,6 +652,33 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             return {};
           }
         }
+        ShiftTerms& st = shiftTerms_.instr == lastOpInstr_ ? prevShiftTerms_ : shiftTerms_;
+        if ((op == Opcode::I32Xor || op == Opcode::I64Xor) && st.instr != UINT32_MAX &&
+            st.end == lastOpInstr_ && st.n < 3 && code_[st.instr].h == st.h && lastLabel_ <= st.instr &&
+            args[1 - pos].kind == Entry::Temp && operandOf(st.instr, 0) == args[1 - pos].slot &&
+            st.wide == (op == Opcode::I64Xor)) {
+          // One more term XORed into the terms computed right before.
+          if (auto t = shiftTerm(lastOp_, operandOf(lastOpInstr_, 2))) {
+            st.ops[st.n] = t->first;
+            st.x[st.n] = operandOf(lastOpInstr_, 1);
+            st.k[st.n] = t->second;
+            if (Handler f = shiftXorHandler(st.wide, st.ops, st.n + 1)) {
+              ++st.n;
+              code_.resize(st.instr);
+              lastOpInstr_ = UINT32_MAX;
+              Entry d = pushTemp(ValType::i64());
+              std::vector<uint32_t> ops = {d.slot};
+              for (unsigned i = 0; i < st.n; ++i) ops.insert(ops.end(), {st.x[i], st.k[i]});
+              st.instr = emitOps(f, ops);
+              st.end = here();
+              st.h = f;
+              markDst(st.instr, 0);
+              shiftTerms_ = st;
+              prevShiftTerms_ = {};
+              return {};
+            }
+          }
+        }
         if (Handler f = chainHandler(lastOp_, op, static_cast<unsigned>(pos))) {
           Opcode p = lastOp_;
           std::vector<uint32_t> ops = takeLastOp();
@@ -674,6 +723,13 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     lastOpInstr_ = instr;
     lastIsLoadAdd_ = false;
     loadFeed_ = loadFed ? feed : LoadFeed{};
+    if (n == 2) {
+      if (auto t = shiftTerm(op, args[1].slot)) {
+        bool wide = info.sig.result == ValType::I64;
+        prevShiftTerms_ = shiftTerms_;
+        shiftTerms_ = {instr, here(), h, wide, 1, {t->first}, {args[0].slot}, {t->second}};
+      }
+    }
     return {};
   }
 

@@ -321,6 +321,20 @@ HANDLER(opBrTableOp) {
   DISPATCH_TO(ip + OPDS(3 + i));
 }
 
+// XOR of shifted / rotated values, as in hash functions ("rotr(e, 6) ^
+// rotr(e, 11) ^ rotr(e, 25)"): dst, then (x, k) per term, k an immediate.
+template <typename T, Opcode... S>
+HANDLER(opShiftXor) {
+  constexpr unsigned n = sizeof...(S);
+  constexpr Opcode ops[] = {S...};
+  T r = 0;
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    ((r ^= static_cast<T>(evalOp<ops[I]>(rd<T>(fp, OPD(1 + 2 * I)), static_cast<T>(OPD(2 + 2 * I))))), ...);
+  }(std::make_index_sequence<n>());
+  wr<T>(fp, OPD(0), r);
+  NEXT(WORDS(1 + 2 * n));
+}
+
 // Binary op whose result is stored: addr, a, b, offset.
 template <Opcode P, typename Mem>
 HANDLER(opOpStore) {
@@ -693,6 +707,31 @@ struct BrTableOpEntry {
 };
 inline Handler brTableOpHandler(Opcode op) {
   return Grid<BrTableOpEntry, BrTableIndexOps::ops.size()>::at(indexIn<BrTableIndexOps>(op));
+}
+
+// Shift terms of opShiftXor, per type (rotr is a rotl by the complement).
+using ShiftTerms32 = OpList<Opcode::I32Rotl, Opcode::I32ShrU, Opcode::I32Shl>;
+using ShiftTerms64 = OpList<Opcode::I64Rotl, Opcode::I64ShrU, Opcode::I64Shl>;
+template <size_t Wide, size_t... S>
+struct ShiftXorEntry {
+  using L = std::conditional_t<Wide != 0, ShiftTerms64, ShiftTerms32>;
+  using T = std::conditional_t<Wide != 0, uint64_t, uint32_t>;
+  static constexpr Handler value = &opShiftXor<T, L::ops[S]...>;
+};
+
+// The term index of a shift opcode in its type's list, or -1.
+inline int shiftTermIndex(Opcode op) {
+  int i = indexIn<ShiftTerms32>(op);
+  return i >= 0 ? i : indexIn<ShiftTerms64>(op);
+}
+// opShiftXor for the given terms (2 or 3 of them, all i32 or all i64), or null.
+inline Handler shiftXorHandler(bool wide, const Opcode* terms, unsigned n) {
+  int t[3];
+  for (unsigned i = 0; i < n; ++i)
+    t[i] = wide ? indexIn<ShiftTerms64>(terms[i]) : indexIn<ShiftTerms32>(terms[i]);
+  if (n == 2) return Grid<ShiftXorEntry, 2, 3, 3>::at(wide ? 1 : 0, t[0], t[1]);
+  if (n == 3) return Grid<ShiftXorEntry, 2, 3, 3, 3>::at(wide ? 1 : 0, t[0], t[1], t[2]);
+  return nullptr;
 }
 
 }  // namespace wharf::interp
