@@ -316,6 +316,11 @@ class FunctionCompiler {
     return any;
   }
 
+  // The entry of a constant that is already in the pool or still fits.
+  std::optional<Entry> extraConstEntry(uint64_t v) {
+    if (!constIndex_.contains(ConstKey{v, 0, 1}) && consts_.size() + 1 > constCapacity_) return std::nullopt;
+    return constEntry(v, 0, 1);
+  }
   Entry constEntry(uint64_t lo, uint64_t hi, uint8_t width) {
     auto it = constIndex_.find(ConstKey{lo, hi, width});
     uint32_t slot;
@@ -456,6 +461,7 @@ class FunctionCompiler {
   uint32_t heightSlots_ = 0, maxHeightSlots_ = 0;
   uint32_t paramSlots_ = 0, localSlots_ = 0, resultSlots_ = 0;
   uint32_t constBase_ = 0, spillBase_ = 0, spillSlots_ = 0, tempBase_ = 0;
+  uint32_t constCapacity_ = 0;  // constant slots reserved by prescanConstants
   std::vector<Slot> consts_;
   std::unordered_map<ConstKey, uint32_t, ConstKeyHash> constIndex_;
   uint32_t nextSpill_ = 0;
@@ -509,9 +515,12 @@ void FunctionCompiler::prescanConstants() {
   // fixed before compiling: count them first.
   InstrReader r(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
   uint32_t constSlots = 0;
+  Opcode lastOp = Opcode::Nop;
   while (!r.atEnd()) {
     auto in = r.next();
     if (!in) break;
+    Opcode prevOp = lastOp;
+    lastOp = in->op;
     switch (in->op) {
       case Opcode::I32Const:
       case Opcode::I64Const:
@@ -519,12 +528,18 @@ void FunctionCompiler::prescanConstants() {
       case Opcode::F64Const:
       case Opcode::RefNull: constSlots += 1; break;
       case Opcode::V128Const: constSlots += 2; break;
+      case Opcode::I32Sub:
+      case Opcode::I64Sub:
+        // Room for the negated constant of "x - c" compiled as "x + (-c)".
+        if (prevOp == Opcode::I32Const || prevOp == Opcode::I64Const) constSlots += 1;
+        break;
       case Opcode::If:
         if (in->block.kind == BlockType::TypeIndex) spillSlots_ += slotsOf(m_.types[in->block.index].params);
         break;
       default: break;
     }
   }
+  constCapacity_ = constSlots;
   spillBase_ = constBase_ + constSlots;
   tempBase_ = spillBase_ + spillSlots_;
 }
@@ -578,7 +593,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
 }
 
 Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
-  const Opcode op = in.op;
+  Opcode op = in.op;
   // Skip dead code after an unconditional branch up to the end/else that
   // closes the current block.
   if (ctrls_.back().unreachable) {
@@ -601,6 +616,18 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
 
   // Metering: charge this instruction to the check that dominates it.
   if (meter_) code_[ctrls_.back().meterInstr + 1].u32[0] += 1;
+
+  if ((op == Opcode::I32Sub || op == Opcode::I64Sub) && stack_.back().kind == Entry::Const) {
+    // "x - c" as "x + (-c)": the add fusions (address arithmetic, loop
+    // steps) then apply.
+    uint64_t c = consts_[stack_.back().slot - constBase_];
+    bool wide = op == Opcode::I64Sub;
+    uint64_t neg = wide ? uint64_t(0) - c : uint64_t(uint32_t(0) - uint32_t(c));
+    if (auto e = extraConstEntry(neg)) {
+      stack_.back() = *e;
+      op = wide ? Opcode::I64Add : Opcode::I32Add;
+    }
+  }
 
   if (isSlotNoOp(op)) {
     // The value's slot already holds the result's bits: the entry is reused
