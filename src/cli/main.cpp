@@ -75,9 +75,10 @@ int main(int argc, char** argv) {
 
   RunCommand run;
   CLI::App* runCmd = app.add_subcommand("run", "Run a WASI program, or call an exported function");
-  runCmd->add_option(
-      "--invoke", run.invoke,
-      "Call this export with the ARGS as its parameters (default: _start, the WASI entry point)");
+  runCmd
+      ->add_option("--invoke", run.invoke,
+                   "Call this export with the ARGS as its parameters (default: _start, the WASI entry point)")
+      ->type_name("NAME");
   // Preopens keep their command-line order (they become fds 3, 4, ...), so
   // both forms append to one list as they are parsed.
   auto dirOption = [&](const char* name, bool readOnly, const char* help) {
@@ -111,11 +112,12 @@ int main(int argc, char** argv) {
       [](const std::string& s) {
         return s.empty() || s[0] == '-' ? std::string("must be a non-negative integer") : std::string();
       },
-      "N");
+      "");
   runCmd
       ->add_option("--fuel", run.fuel,
                    "Instruction budget; running out traps with \"all fuel consumed\" (default: unlimited)")
-      ->check(nonNegative);
+      ->check(nonNegative)
+      ->type_name("N");
   runCmd
       ->add_option_function<std::string>(
           "--max-memory",
@@ -141,11 +143,15 @@ int main(int argc, char** argv) {
   runCmd
       ->add_option("--max-call-depth", run.maxCallDepth,
                    "Limit nested guest calls (default and most: 200000)")
-      ->check(CLI::Range(1u, 200000u));
+      ->check(CLI::Range(1u, 200000u).description(""))
+      ->type_name("N");
   runCmd
       ->add_option("--max-open-files", run.maxOpenFiles, "Limit the guest's open descriptors (default: 1024)")
-      ->check(CLI::Range(3u, 1u << 20));
-  runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text)")->required();
+      ->check(CLI::Range(3u, 1u << 20).description(""))
+      ->type_name("N");
+  runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text), then the guest's ARGS...")
+      ->required()
+      ->type_name("");
   runCmd->footer(
       "Options go before FILE. The ARGS after it are the guest's arguments (argv[1..]);\n"
       "with --invoke they are the function's parameters instead (i32/i64: decimal or 0x\n"
