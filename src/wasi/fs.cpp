@@ -208,58 +208,45 @@ uint32_t fd_filestat_set_times(Context::Impl& c, const Value* a) {
   return hostResult(::futimens(d->hostFd, ts));
 }
 
-uint32_t fd_pread(Context::Impl& c, const Value* a) {
-  WASI_FD(d, u32(a, 0), right::FdRead | right::FdSeek);
-  uint32_t out = u32(a, 4);
+namespace {
+
+// fd_read/write/pread/pwrite: check the fd's rights, the result pointer,
+// an offset (if any) and every iovec before the one host call `io`.
+template <typename Io>
+uint32_t vectored(Context::Impl& c, const Value* a, Rights rights, int resultArg, bool hasOffset, Io io) {
+  WASI_FD(d, u32(a, 0), rights);
+  uint32_t out = u32(a, resultArg);
   if (!c.mem.ok(out, 4)) return err::Fault;
-  if (int64_t(u64(a, 3)) < 0) return err::Inval;
+  if (hasOffset && int64_t(u64(a, 3)) < 0) return err::Inval;
   std::vector<iovec> iov;
   WASI_TRY(guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov));
   if (d->type == FileType::Directory) return err::IsDir;
-  long n = retry([&] { return ::preadv(d->hostFd, iov.data(), int(iov.size()), off_t(u64(a, 3))); });
+  long n = retry([&] { return io(d->hostFd, iov.data(), int(iov.size())); });
   if (n < 0) return lastError();
   c.mem.store<uint32_t>(out, uint32_t(n));
   return err::Success;
+}
+
+}  // namespace
+
+uint32_t fd_pread(Context::Impl& c, const Value* a) {
+  return vectored(c, a, right::FdRead | right::FdSeek, 4, true,
+                  [a](int fd, const iovec* v, int n) { return ::preadv(fd, v, n, off_t(u64(a, 3))); });
 }
 
 uint32_t fd_pwrite(Context::Impl& c, const Value* a) {
-  WASI_FD(d, u32(a, 0), right::FdWrite | right::FdSeek);
-  uint32_t out = u32(a, 4);
-  if (!c.mem.ok(out, 4)) return err::Fault;
-  if (int64_t(u64(a, 3)) < 0) return err::Inval;
-  std::vector<iovec> iov;
-  WASI_TRY(guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov));
-  if (d->type == FileType::Directory) return err::IsDir;
-  long n = retry([&] { return ::pwritev(d->hostFd, iov.data(), int(iov.size()), off_t(u64(a, 3))); });
-  if (n < 0) return lastError();
-  c.mem.store<uint32_t>(out, uint32_t(n));
-  return err::Success;
+  return vectored(c, a, right::FdWrite | right::FdSeek, 4, true,
+                  [a](int fd, const iovec* v, int n) { return ::pwritev(fd, v, n, off_t(u64(a, 3))); });
 }
 
 uint32_t fd_read(Context::Impl& c, const Value* a) {
-  WASI_FD(d, u32(a, 0), right::FdRead);
-  uint32_t out = u32(a, 3);
-  if (!c.mem.ok(out, 4)) return err::Fault;
-  std::vector<iovec> iov;
-  WASI_TRY(guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov));
-  if (d->type == FileType::Directory) return err::IsDir;
-  long n = retry([&] { return ::readv(d->hostFd, iov.data(), int(iov.size())); });
-  if (n < 0) return lastError();
-  c.mem.store<uint32_t>(out, uint32_t(n));
-  return err::Success;
+  return vectored(c, a, right::FdRead, 3, false,
+                  [](int fd, const iovec* v, int n) { return ::readv(fd, v, n); });
 }
 
 uint32_t fd_write(Context::Impl& c, const Value* a) {
-  WASI_FD(d, u32(a, 0), right::FdWrite);
-  uint32_t out = u32(a, 3);
-  if (!c.mem.ok(out, 4)) return err::Fault;
-  std::vector<iovec> iov;
-  WASI_TRY(guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov));
-  if (d->type == FileType::Directory) return err::IsDir;
-  long n = retry([&] { return ::writev(d->hostFd, iov.data(), int(iov.size())); });
-  if (n < 0) return lastError();
-  c.mem.store<uint32_t>(out, uint32_t(n));
-  return err::Success;
+  return vectored(c, a, right::FdWrite, 3, false,
+                  [](int fd, const iovec* v, int n) { return ::writev(fd, v, n); });
 }
 
 uint32_t fd_prestat_get(Context::Impl& c, const Value* a) {

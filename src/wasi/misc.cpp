@@ -80,27 +80,25 @@ uint32_t environ_sizes_get(Context::Impl& c, const Value* a) {
 }
 uint32_t environ_get(Context::Impl& c, const Value* a) { return listGet(c, c.env, u32(a, 0), u32(a, 1)); }
 
-uint32_t clock_res_get(Context::Impl& c, const Value* a) {
+namespace {
+
+// clock_res_get / clock_time_get: one host query of clock a[0], stored at a[resultArg].
+Errno clockQuery(Context::Impl& c, const Value* a, int resultArg, int (*query)(clockid_t, timespec*)) {
   clockid_t id;
   if (!hostClock(u32(a, 0), &id)) return err::Inval;
-  uint32_t out = u32(a, 1);
+  uint32_t out = u32(a, resultArg);
   if (!c.mem.ok(out, 8)) return err::Fault;
   timespec t;
-  if (clock_getres(id, &t) != 0) return lastError();
+  if (query(id, &t) != 0) return lastError();
   c.mem.store<uint64_t>(out, nanos(t));
   return err::Success;
 }
 
-uint32_t clock_time_get(Context::Impl& c, const Value* a) {
-  clockid_t id;
-  if (!hostClock(u32(a, 0), &id)) return err::Inval;
-  uint32_t out = u32(a, 2);
-  if (!c.mem.ok(out, 8)) return err::Fault;
-  timespec t;
-  if (clock_gettime(id, &t) != 0) return lastError();
-  c.mem.store<uint64_t>(out, nanos(t));
-  return err::Success;
-}
+}  // namespace
+
+uint32_t clock_res_get(Context::Impl& c, const Value* a) { return clockQuery(c, a, 1, ::clock_getres); }
+// The precision argument (a[1]) is a hint; the host clock is as precise as it is.
+uint32_t clock_time_get(Context::Impl& c, const Value* a) { return clockQuery(c, a, 2, ::clock_gettime); }
 
 uint32_t random_get(Context::Impl& c, const Value* a) {
   uint32_t buf = u32(a, 0), len = u32(a, 1);
@@ -331,11 +329,35 @@ uint32_t poll_oneoff(Context::Impl& c, const Value* a) {
 
 // ---- sockets: only those granted (--tcplisten) and what they accept ----
 
-uint32_t sock_accept(Context::Impl& c, const Value* a) {
+namespace {
+
+// The socket behind a[0], if it has `rights`; otherwise *error says why.
+Descriptor* socketWith(Context::Impl& c, const Value* a, Rights rights, Errno* error) {
   Descriptor* d = c.get(u32(a, 0));
-  if (!d) return err::BadF;
-  if (!isSocket(*d)) return err::NotSock;
-  if (!(d->base & right::SockAccept)) return err::NotCapable;
+  *error = !d ? err::BadF : !isSocket(*d) ? err::NotSock : (d->base & rights) != rights ? err::NotCapable : 0;
+  return *error ? nullptr : d;
+}
+
+// sock_recv/sock_send: the data iovecs are a[1], a[2]; `io` sends or
+// receives `msg`, retried on EINTR.
+template <typename Io>
+Errno socketIo(Context::Impl& c, const Value* a, std::vector<iovec>& iov, msghdr& msg, Io io, ssize_t* n) {
+  Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
+  if (e != err::Success) return e;
+  msg = {};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  do *n = io(&msg);
+  while (*n < 0 && errno == EINTR);
+  return *n < 0 ? lastError() : err::Success;
+}
+
+}  // namespace
+
+uint32_t sock_accept(Context::Impl& c, const Value* a) {
+  Errno e;
+  Descriptor* d = socketWith(c, a, right::SockAccept, &e);
+  if (!d) return e;
   uint32_t flags = u32(a, 1), out = u32(a, 2);
   if (flags & ~uint32_t(kSockNonblock)) return err::Inval;
   if (!c.mem.ok(out, 4)) return err::Fault;
@@ -349,63 +371,50 @@ uint32_t sock_accept(Context::Impl& c, const Value* a) {
   nd.type = FileType::SocketStream;
   nd.base = right::kSocket;
   uint32_t guestFd;
-  Errno e = c.add(std::move(nd), &guestFd);
+  e = c.add(std::move(nd), &guestFd);
   if (e != err::Success) return e;
   c.mem.store<uint32_t>(out, guestFd);
   return err::Success;
 }
 
 uint32_t sock_recv(Context::Impl& c, const Value* a) {
-  Descriptor* d = c.get(u32(a, 0));
-  if (!d) return err::BadF;
-  if (!isSocket(*d)) return err::NotSock;
-  if (!(d->base & right::FdRead)) return err::NotCapable;
+  Errno e;
+  Descriptor* d = socketWith(c, a, right::FdRead, &e);
+  if (!d) return e;
   uint32_t flags = u32(a, 3), lenOut = u32(a, 4), flagsOut = u32(a, 5);
   if (flags & ~uint32_t(kRecvPeek | kRecvWaitall)) return err::Inval;
   if (!c.mem.ok(lenOut, 4) || !c.mem.ok(flagsOut, 2)) return err::Fault;
-  std::vector<iovec> iov;
-  Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
-  if (e != err::Success) return e;
-  msghdr msg = {};
-  msg.msg_iov = iov.data();
-  msg.msg_iovlen = iov.size();
   int hostFlags = ((flags & kRecvPeek) ? MSG_PEEK : 0) | ((flags & kRecvWaitall) ? MSG_WAITALL : 0);
+  std::vector<iovec> iov;
+  msghdr msg;
   ssize_t n;
-  do n = ::recvmsg(d->hostFd, &msg, hostFlags);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return lastError();
+  e = socketIo(c, a, iov, msg, [&](msghdr* m) { return ::recvmsg(d->hostFd, m, hostFlags); }, &n);
+  if (e != err::Success) return e;
   c.mem.store<uint32_t>(lenOut, uint32_t(n));
   c.mem.store<uint16_t>(flagsOut, (msg.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
   return err::Success;
 }
 
 uint32_t sock_send(Context::Impl& c, const Value* a) {
-  Descriptor* d = c.get(u32(a, 0));
-  if (!d) return err::BadF;
-  if (!isSocket(*d)) return err::NotSock;
-  if (!(d->base & right::FdWrite)) return err::NotCapable;
+  Errno e;
+  Descriptor* d = socketWith(c, a, right::FdWrite, &e);
+  if (!d) return e;
   uint32_t flags = u32(a, 3), lenOut = u32(a, 4);
   if (flags != 0) return err::Inval;  // siflags has no flags defined
   if (!c.mem.ok(lenOut, 4)) return err::Fault;
   std::vector<iovec> iov;
-  Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
-  if (e != err::Success) return e;
-  msghdr msg = {};
-  msg.msg_iov = iov.data();
-  msg.msg_iovlen = iov.size();
+  msghdr msg;
   ssize_t n;
-  do n = ::sendmsg(d->hostFd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return lastError();
+  e = socketIo(c, a, iov, msg, [&](msghdr* m) { return ::sendmsg(d->hostFd, m, MSG_NOSIGNAL); }, &n);
+  if (e != err::Success) return e;
   c.mem.store<uint32_t>(lenOut, uint32_t(n));
   return err::Success;
 }
 
 uint32_t sock_shutdown(Context::Impl& c, const Value* a) {
-  Descriptor* d = c.get(u32(a, 0));
-  if (!d) return err::BadF;
-  if (!isSocket(*d)) return err::NotSock;
-  if (!(d->base & right::SockShutdown)) return err::NotCapable;
+  Errno e;
+  Descriptor* d = socketWith(c, a, right::SockShutdown, &e);
+  if (!d) return e;
   uint32_t how = u32(a, 1);
   if (how == 0 || how > (kShutRd | kShutWr)) return err::Inval;
   int h = how == (kShutRd | kShutWr) ? SHUT_RDWR : how == kShutRd ? SHUT_RD : SHUT_WR;
