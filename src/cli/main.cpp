@@ -118,28 +118,24 @@ int main(int argc, char** argv) {
                    "Instruction budget; running out traps with \"all fuel consumed\" (default: unlimited)")
       ->check(nonNegative)
       ->type_name("N");
-  runCmd
-      ->add_option_function<std::string>(
-          "--max-memory",
-          [&run](const std::string& s) {
-            auto v = parseSize(s);
-            if (!v)
-              throw CLI::ValidationError("--max-memory", "\"" + s + "\" is not a size (e.g. 64M, 1G, 65536)");
-            run.maxMemory = *v;
-          },
-          "Limit all linear memories and tables together to SIZE bytes (K, M, G: binary units)")
-      ->type_name("SIZE");
-  runCmd
-      ->add_option_function<std::string>(
-          "--timeout",
-          [&run](const std::string& s) {
-            auto v = parseDuration(s);
-            if (!v)
-              throw CLI::ValidationError("--timeout", "\"" + s + "\" is not a duration (e.g. 500ms, 2s, 1m)");
-            run.timeoutSeconds = *v;
-          },
-          "Stop the guest after this much wall-clock time (trap \"interrupted\")")
-      ->type_name("DURATION");
+  // An option whose text `parse` turns into a value, or fails with `expected`.
+  auto parsedOption = [&](const char* name, auto parse, auto& target, const char* expected, const char* help,
+                          const char* valueName) {
+    runCmd
+        ->add_option_function<std::string>(
+            name,
+            [name, parse, &target, expected](const std::string& s) {
+              auto v = parse(s);
+              if (!v) throw CLI::ValidationError(name, "\"" + s + "\" is not " + expected);
+              target = *v;
+            },
+            help)
+        ->type_name(valueName);
+  };
+  parsedOption("--max-memory", parseSize, run.maxMemory, "a size (e.g. 64M, 1G, 65536)",
+               "Limit all linear memories and tables together to SIZE bytes (K, M, G: binary units)", "SIZE");
+  parsedOption("--timeout", parseDuration, run.timeoutSeconds, "a duration (e.g. 500ms, 2s, 1m)",
+               "Stop the guest after this much wall-clock time (trap \"interrupted\")", "DURATION");
   runCmd
       ->add_option("--max-call-depth", run.maxCallDepth,
                    "Limit nested guest calls (default and most: 200000)")
