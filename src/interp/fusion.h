@@ -430,48 +430,40 @@ constexpr int indexIn(Opcode op) {
   return -1;
 }
 
-constexpr size_t kNumProducers = ChainProducers::ops.size();
-constexpr size_t kNumConsumers = ChainConsumers::ops.size();
+// The scalar loads and stores (the first four of each: full width).
+using ScalarLoads =
+    OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load, Opcode::I32Load8S,
+           Opcode::I32Load8U, Opcode::I32Load16S, Opcode::I32Load16U, Opcode::I64Load8S, Opcode::I64Load8U,
+           Opcode::I64Load16S, Opcode::I64Load16U, Opcode::I64Load32S, Opcode::I64Load32U>;
+using ScalarStores =
+    OpList<Opcode::I32Store, Opcode::I64Store, Opcode::F32Store, Opcode::F64Store, Opcode::I32Store8,
+           Opcode::I32Store16, Opcode::I64Store8, Opcode::I64Store16, Opcode::I64Store32>;
 
-template <size_t PI, size_t CI, unsigned Pos>
-constexpr Handler chainEntry() {
-  constexpr Opcode P = ChainProducers::ops[PI], C = ChainConsumers::ops[CI];
-  if constexpr (chainable<P, C, Pos>())
-    return &opChain<P, C, Pos>;
-  else
-    return nullptr;
-}
+// "P then C with P's result as C's operand Pos".
+template <size_t PI, size_t Pos, size_t CI>
+struct ChainEntry {
+  static constexpr Opcode P = ChainProducers::ops[PI], C = ChainConsumers::ops[CI];
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (chainable<P, C, Pos>())
+      return &opChain<P, C, Pos>;
+    else
+      return nullptr;
+  }();
+};
+using ChainGrid = Grid<ChainEntry, ChainProducers::ops.size(), 2, ChainConsumers::ops.size()>;
 
-template <size_t PI, size_t... CI>
-constexpr std::array<Handler, 2 * sizeof...(CI)> chainRow(std::index_sequence<CI...>) {
-  return {chainEntry<PI, CI, 0>()..., chainEntry<PI, CI, 1>()...};
-}
-
-template <size_t... PI>
-constexpr auto chainTable(std::index_sequence<PI...>) {
-  return std::array<std::array<Handler, 2 * kNumConsumers>, sizeof...(PI)>{
-      chainRow<PI>(std::make_index_sequence<kNumConsumers>())...};
-}
-
-inline constexpr auto kChainTable = chainTable(std::make_index_sequence<kNumProducers>());
-
-// The fused handler for "P then C with P's result as C's operand Pos", or null.
 inline Handler chainHandler(Opcode p, Opcode c, unsigned pos) {
-  int pi = indexIn<ChainProducers>(p), ci = indexIn<ChainConsumers>(c);
-  if (pi < 0 || ci < 0) return nullptr;
-  return kChainTable[pi][pos * kNumConsumers + ci];
+  return ChainGrid::at(indexIn<ChainProducers>(p), pos, indexIn<ChainConsumers>(c));
 }
 
-template <size_t... I>
-constexpr auto brCmpTable(std::index_sequence<I...>) {
-  return std::array<std::array<Handler, 2>, sizeof...(I)>{std::array<Handler, 2>{
-      &opBrCmp<BranchCompares::ops[I], false>, &opBrCmp<BranchCompares::ops[I], true>}...};
-}
-inline constexpr auto kBrCmpTable = brCmpTable(std::make_index_sequence<BranchCompares::ops.size()>());
+template <size_t I, size_t Neg>
+struct BrCmpEntry {
+  static constexpr Handler value = &opBrCmp < BranchCompares::ops[I], Neg != 0 > ;
+};
+using BrCmpGrid = Grid<BrCmpEntry, BranchCompares::ops.size(), 2>;
 
 inline Handler brCmpHandler(Opcode cmp, bool negate) {
-  int i = indexIn<BranchCompares>(cmp);
-  return i < 0 ? nullptr : kBrCmpTable[i][negate ? 1 : 0];
+  return BrCmpGrid::at(indexIn<BranchCompares>(cmp), negate ? 1 : 0);
 }
 
 using LoadOpLoads = OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load>;
@@ -479,84 +471,77 @@ using LoadOpConsumers = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I32Mul, O
                                Opcode::I32Xor, Opcode::I64Add, Opcode::I64Sub, Opcode::I64Mul, Opcode::I64And,
                                Opcode::I64Or, Opcode::I64Xor, WHARF_F_ARITH, Opcode::F64Div, Opcode::F32Div>;
 
-template <bool WithAdd, Opcode L, Opcode C, unsigned Pos>
-constexpr Handler loadOpEntry() {
-  constexpr OpSignature cs = opInfo(C).sig;
-  if constexpr (opInfo(L).sig.result != cs.params[Pos])
-    return nullptr;
-  else if constexpr (WithAdd)
-    return &opLoadAddOp<L, C, Pos>;
-  else
-    return &opLoadOp<L, C, Pos>;
-}
-template <bool WithAdd, size_t LI, size_t... CI>
-constexpr std::array<Handler, 2 * sizeof...(CI)> loadOpRow(std::index_sequence<CI...>) {
-  return {loadOpEntry<WithAdd, LoadOpLoads::ops[LI], LoadOpConsumers::ops[CI], 0>()...,
-          loadOpEntry<WithAdd, LoadOpLoads::ops[LI], LoadOpConsumers::ops[CI], 1>()...};
-}
-template <bool WithAdd, size_t... LI>
-constexpr auto loadOpTable(std::index_sequence<LI...>) {
-  return std::array<std::array<Handler, 2 * LoadOpConsumers::ops.size()>, sizeof...(LI)>{
-      loadOpRow<WithAdd, LI>(std::make_index_sequence<LoadOpConsumers::ops.size()>())...};
-}
-inline constexpr auto kLoadOpTable = loadOpTable<false>(std::make_index_sequence<LoadOpLoads::ops.size()>());
-inline constexpr auto kLoadAddOpTable =
-    loadOpTable<true>(std::make_index_sequence<LoadOpLoads::ops.size()>());
+template <size_t WithAdd, size_t LI, size_t Pos, size_t CI>
+struct LoadOpEntry {
+  static constexpr Opcode L = LoadOpLoads::ops[LI], C = LoadOpConsumers::ops[CI];
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (opInfo(L).sig.result != opInfo(C).sig.params[Pos])
+      return nullptr;
+    else if constexpr (WithAdd != 0)
+      return &opLoadAddOp<L, C, Pos>;
+    else
+      return &opLoadOp<L, C, Pos>;
+  }();
+};
+using LoadOpGrid = Grid<LoadOpEntry, 2, LoadOpLoads::ops.size(), 2, LoadOpConsumers::ops.size()>;
 
 // The fused "load then op" handler (address from a slot, or an i32.add of
 // two slots when withAdd), or null.
 inline Handler loadOpHandler(Opcode load, Opcode op, unsigned pos, bool withAdd) {
-  int li = indexIn<LoadOpLoads>(load), ci = indexIn<LoadOpConsumers>(op);
-  if (li < 0 || ci < 0) return nullptr;
-  return (withAdd ? kLoadAddOpTable : kLoadOpTable)[li][pos * LoadOpConsumers::ops.size() + ci];
+  return LoadOpGrid::at(withAdd ? 1 : 0, indexIn<LoadOpLoads>(load), pos, indexIn<LoadOpConsumers>(op));
 }
+
+// Read-modify-write "mem[q] = C(mem[p], other)": per load, the ops.
+using RmwLoads = OpList<Opcode::F64Load, Opcode::F32Load, Opcode::I32Load, Opcode::I64Load>;
+using RmwOps = OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F32Add, Opcode::F32Sub,
+                      Opcode::F32Mul, Opcode::I32Add, Opcode::I32Sub, Opcode::I32And, Opcode::I32Or,
+                      Opcode::I32Xor, Opcode::I64Add, Opcode::I64Sub, Opcode::I64Xor>;
+template <size_t LI, size_t CI, size_t Pos>
+struct LoadOpStoreEntry {
+  static constexpr Opcode L = RmwLoads::ops[LI], C = RmwOps::ops[CI];
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (opInfo(L).sig.result != opInfo(C).sig.result)
+      return nullptr;
+    else
+      return &opLoadOpStore<L, C, Pos>;
+  }();
+};
+using LoadOpStoreGrid = Grid<LoadOpStoreEntry, RmwLoads::ops.size(), RmwOps::ops.size(), 2>;
 
 inline Handler loadOpStoreHandler(Opcode load, Opcode op, unsigned pos, Opcode store) {
-#define WHARF_RMW(L, O, S)                                        \
-  if (load == Opcode::L && op == Opcode::O && store == Opcode::S) \
-    return pos == 0 ? &opLoadOpStore<Opcode::L, Opcode::O, 0> : &opLoadOpStore<Opcode::L, Opcode::O, 1>;
-  WHARF_RMW(F64Load, F64Add, F64Store)
-  WHARF_RMW(F64Load, F64Sub, F64Store)
-  WHARF_RMW(F64Load, F64Mul, F64Store)
-  WHARF_RMW(F32Load, F32Add, F32Store)
-  WHARF_RMW(F32Load, F32Sub, F32Store)
-  WHARF_RMW(F32Load, F32Mul, F32Store)
-  WHARF_RMW(I32Load, I32Add, I32Store)
-  WHARF_RMW(I32Load, I32Sub, I32Store)
-  WHARF_RMW(I32Load, I32And, I32Store)
-  WHARF_RMW(I32Load, I32Or, I32Store)
-  WHARF_RMW(I32Load, I32Xor, I32Store)
-  WHARF_RMW(I64Load, I64Add, I64Store)
-  WHARF_RMW(I64Load, I64Sub, I64Store)
-  WHARF_RMW(I64Load, I64Xor, I64Store)
-#undef WHARF_RMW
-  return nullptr;
+  // The store writes what the load read: the same type.
+  if (opInfo(store).sig.params[1] != opInfo(load).sig.result || indexIn<ScalarStores>(store) >= 4)
+    return nullptr;
+  return LoadOpStoreGrid::at(indexIn<RmwLoads>(load), indexIn<RmwOps>(op), pos);
 }
 
+// Binary op whose result is stored (full width, or i32 to 8 bits).
+using OpStoreOps =
+    OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F32Add, Opcode::F32Sub, Opcode::F32Mul,
+           Opcode::I32Add, Opcode::I32Sub, Opcode::I32And, Opcode::I32Or, Opcode::I32Xor, Opcode::I32ShrU,
+           Opcode::I64Add, Opcode::I64Sub, Opcode::I64Xor, Opcode::I64Or, Opcode::I64And>;
+template <size_t OI, size_t Narrow>
+struct OpStoreEntry {
+  static constexpr Opcode O = OpStoreOps::ops[OI];
+  static constexpr ValType::Kind R = opInfo(O).sig.result;
+  using Full = std::conditional_t<R == ValType::I64 || R == ValType::F64, uint64_t, uint32_t>;
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (Narrow == 0)
+      return &opOpStore<O, Full>;
+    else if constexpr (R == ValType::I32)
+      return &opOpStore<O, uint8_t>;
+    else
+      return nullptr;
+  }();
+};
+using OpStoreGrid = Grid<OpStoreEntry, OpStoreOps::ops.size(), 2>;
+
 inline Handler opStoreHandler(Opcode op, Opcode store) {
-#define WHARF_OPSTORE(O, S, M) \
-  if (op == Opcode::O && store == Opcode::S) return &opOpStore<Opcode::O, M>;
-  WHARF_OPSTORE(F64Add, F64Store, uint64_t)
-  WHARF_OPSTORE(F64Sub, F64Store, uint64_t)
-  WHARF_OPSTORE(F64Mul, F64Store, uint64_t)
-  WHARF_OPSTORE(F32Add, F32Store, uint32_t)
-  WHARF_OPSTORE(F32Sub, F32Store, uint32_t)
-  WHARF_OPSTORE(F32Mul, F32Store, uint32_t)
-  WHARF_OPSTORE(I32Add, I32Store, uint32_t)
-  WHARF_OPSTORE(I32Sub, I32Store, uint32_t)
-  WHARF_OPSTORE(I32And, I32Store, uint32_t)
-  WHARF_OPSTORE(I32Or, I32Store, uint32_t)
-  WHARF_OPSTORE(I32Xor, I32Store, uint32_t)
-  WHARF_OPSTORE(I32Add, I32Store8, uint8_t)
-  WHARF_OPSTORE(I32Or, I32Store8, uint8_t)
-  WHARF_OPSTORE(I32ShrU, I32Store8, uint8_t)
-  WHARF_OPSTORE(I64Add, I64Store, uint64_t)
-  WHARF_OPSTORE(I64Sub, I64Store, uint64_t)
-  WHARF_OPSTORE(I64Xor, I64Store, uint64_t)
-  WHARF_OPSTORE(I64Or, I64Store, uint64_t)
-  WHARF_OPSTORE(I64And, I64Store, uint64_t)
-#undef WHARF_OPSTORE
-  return nullptr;
+  int narrow = store == Opcode::I32Store8 ? 1
+               : opInfo(store).sig.params[1] == opInfo(op).sig.result && indexIn<ScalarStores>(store) < 4
+                   ? 0
+                   : -1;
+  return OpStoreGrid::at(indexIn<OpStoreOps>(op), narrow);
 }
 
 using StepOps = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I64Add, Opcode::I64Sub>;
@@ -564,88 +549,64 @@ using StepCompares = OpList<Opcode::I32Eq, Opcode::I32Ne, Opcode::I32LtS, Opcode
                             Opcode::I32GtU, Opcode::I32LeS, Opcode::I32LeU, Opcode::I32GeS, Opcode::I32GeU,
                             Opcode::I64Eq, Opcode::I64Ne, Opcode::I64LtS, Opcode::I64LtU, Opcode::I64GtS,
                             Opcode::I64GtU, Opcode::I64LeS, Opcode::I64LeU, Opcode::I64GeS, Opcode::I64GeU>;
-template <size_t AI, size_t CI, bool Neg>
-constexpr Handler stepEntry() {
-  constexpr Opcode A = StepOps::ops[AI], C = StepCompares::ops[CI];
-  if constexpr (opInfo(A).sig.result == opInfo(C).sig.params[0])
-    return &opArithBrCmp<A, C, Neg>;
-  else
-    return nullptr;
-}
-template <size_t AI, size_t... CI>
-constexpr std::array<Handler, 2 * sizeof...(CI)> stepRow(std::index_sequence<CI...>) {
-  return {stepEntry<AI, CI, false>()..., stepEntry<AI, CI, true>()...};
-}
-template <size_t... AI>
-constexpr auto stepTable(std::index_sequence<AI...>) {
-  return std::array<std::array<Handler, 2 * StepCompares::ops.size()>, sizeof...(AI)>{
-      stepRow<AI>(std::make_index_sequence<StepCompares::ops.size()>())...};
-}
-inline constexpr auto kStepTable = stepTable(std::make_index_sequence<StepOps::ops.size()>());
+template <size_t AI, size_t Neg, size_t CI>
+struct ArithBrCmpEntry {
+  static constexpr Opcode A = StepOps::ops[AI], C = StepCompares::ops[CI];
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (opInfo(A).sig.result == opInfo(C).sig.params[0])
+      return &opArithBrCmp < A, C, Neg != 0 > ;
+    else
+      return nullptr;
+  }();
+};
+using ArithBrCmpGrid = Grid<ArithBrCmpEntry, StepOps::ops.size(), 2, StepCompares::ops.size()>;
 
 // "x = A(..); if (C(x, z)) branch" as one instruction, or null.
 inline Handler arithBrCmpHandler(Opcode a, Opcode c, bool negate) {
-  int ai = indexIn<StepOps>(a), ci = indexIn<StepCompares>(c);
-  if (ai < 0 || ci < 0) return nullptr;
-  return kStepTable[ai][(negate ? StepCompares::ops.size() : 0) + ci];
+  return ArithBrCmpGrid::at(indexIn<StepOps>(a), negate ? 1 : 0, indexIn<StepCompares>(c));
 }
 
-template <size_t AI, size_t... BI>
-constexpr std::array<Handler, sizeof...(BI)> step2Row(std::index_sequence<BI...>) {
-  return {&opStep2<StepOps::ops[AI], StepOps::ops[BI]>...};
-}
-template <size_t... AI>
-constexpr auto step2Table(std::index_sequence<AI...>) {
-  return std::array<std::array<Handler, StepOps::ops.size()>, sizeof...(AI)>{
-      step2Row<AI>(std::make_index_sequence<StepOps::ops.size()>())...};
-}
-inline constexpr auto kStep2Table = step2Table(std::make_index_sequence<StepOps::ops.size()>());
+template <size_t AI, size_t BI>
+struct Step2Entry {
+  static constexpr Handler value = &opStep2<StepOps::ops[AI], StepOps::ops[BI]>;
+};
+using Step2Grid = Grid<Step2Entry, StepOps::ops.size(), StepOps::ops.size()>;
 
 inline Handler step2Handler(Opcode a, Opcode b) {
-  int ai = indexIn<StepOps>(a), bi = indexIn<StepOps>(b);
-  return ai < 0 || bi < 0 ? nullptr : kStep2Table[ai][bi];
+  return Step2Grid::at(indexIn<StepOps>(a), indexIn<StepOps>(b));
 }
 
+using BrNzOps = OpList<Opcode::I32Add, Opcode::I32Sub>;
+template <size_t AI, size_t Neg>
+struct ArithBrNzEntry {
+  static constexpr Handler value = &opArithBrNz < BrNzOps::ops[AI], Neg != 0 > ;
+};
+using ArithBrNzGrid = Grid<ArithBrNzEntry, BrNzOps::ops.size(), 2>;
+
 inline Handler arithBrNzHandler(Opcode a, bool negate) {
-  switch (a) {
-    case Opcode::I32Add:
-      return negate ? &opArithBrNz<Opcode::I32Add, true> : &opArithBrNz<Opcode::I32Add, false>;
-    case Opcode::I32Sub:
-      return negate ? &opArithBrNz<Opcode::I32Sub, true> : &opArithBrNz<Opcode::I32Sub, false>;
-    default: return nullptr;
-  }
+  return ArithBrNzGrid::at(indexIn<BrNzOps>(a), negate ? 1 : 0);
 }
 
 using CmpBrLoads =
     OpList<Opcode::I32Load, Opcode::I64Load, Opcode::I32Load8U, Opcode::I32Load8S, Opcode::I32Load16U>;
 
-template <size_t LI, bool WithAdd, size_t CI, bool Neg>
-constexpr Handler loadCmpBrEntry() {
-  constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
-  if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
-    return &opLoadCmpBr<L, WithAdd, C, Neg>;
-  else
-    return nullptr;
-}
-template <size_t LI, size_t... CI>
-constexpr std::array<Handler, 4 * sizeof...(CI)> loadCmpBrRow(std::index_sequence<CI...>) {
-  return {loadCmpBrEntry<LI, false, CI, false>()..., loadCmpBrEntry<LI, false, CI, true>()...,
-          loadCmpBrEntry<LI, true, CI, false>()..., loadCmpBrEntry<LI, true, CI, true>()...};
-}
-template <size_t... LI>
-constexpr auto loadCmpBrTable(std::index_sequence<LI...>) {
-  return std::array<std::array<Handler, 4 * BranchCompares::ops.size()>, sizeof...(LI)>{
-      loadCmpBrRow<LI>(std::make_index_sequence<BranchCompares::ops.size()>())...};
-}
-inline constexpr auto kLoadCmpBrTable = loadCmpBrTable(std::make_index_sequence<CmpBrLoads::ops.size()>());
+template <size_t LI, size_t WithAdd, size_t Neg, size_t CI>
+struct LoadCmpBrEntry {
+  static constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
+  static constexpr Handler value = [] -> Handler {
+    if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
+      return &opLoadCmpBr < L, WithAdd != 0, C, Neg != 0 > ;
+    else
+      return nullptr;
+  }();
+};
+using LoadCmpBrGrid = Grid<LoadCmpBrEntry, CmpBrLoads::ops.size(), 2, 2, BranchCompares::ops.size()>;
 
 // "if (load(..) <cmp> x)" as one instruction (the load result being the
 // compare's first operand), or null.
 inline Handler loadCmpBrHandler(Opcode load, bool withAdd, Opcode cmp, bool negate) {
-  int li = indexIn<CmpBrLoads>(load), ci = indexIn<BranchCompares>(cmp);
-  if (li < 0 || ci < 0) return nullptr;
-  size_t n = BranchCompares::ops.size();
-  return kLoadCmpBrTable[li][(withAdd ? 2 * n : 0) + (negate ? n : 0) + ci];
+  return LoadCmpBrGrid::at(indexIn<CmpBrLoads>(load), withAdd ? 1 : 0, negate ? 1 : 0,
+                           indexIn<BranchCompares>(cmp));
 }
 
 // Multiply-accumulate into memory (opLoadOpRmw), per load type: the load,
@@ -673,14 +634,6 @@ inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool wit
 }
 
 // Fused memory accesses, per scalar load or store opcode.
-using ScalarLoads =
-    OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load, Opcode::I32Load8S,
-           Opcode::I32Load8U, Opcode::I32Load16S, Opcode::I32Load16U, Opcode::I64Load8S, Opcode::I64Load8U,
-           Opcode::I64Load16S, Opcode::I64Load16U, Opcode::I64Load32S, Opcode::I64Load32U>;
-using ScalarStores =
-    OpList<Opcode::I32Store, Opcode::I64Store, Opcode::F32Store, Opcode::F64Store, Opcode::I32Store8,
-           Opcode::I32Store16, Opcode::I64Store8, Opcode::I64Store16, Opcode::I64Store32>;
-
 #define WHARF_ACCESS_TABLE(fn, list, handler)                                    \
   template <size_t I>                                                            \
   struct fn##Entry {                                                             \
