@@ -115,20 +115,23 @@ for p in "${programs[@]}"; do
   med=()
   for e in wharf node; do
     if ! why=$(run_once "$p" "$e"); then
-      med+=("FAILED ($why)")
+      med+=("FAILED ($why) | -")
       continue
     fi
     hyperfine -N -i --warmup 1 --runs "$runs" --prepare "$w/prepare-$p.sh" --export-json "$out/$p-$e.json" \
       "${cmd[$p,$e]}" >/dev/null 2>"$w/hyperfine.err" || {
-      med+=("FAILED (hyperfine: $(head -n 1 "$w/hyperfine.err"))")
+      med+=("FAILED (hyperfine: $(head -n 1 "$w/hyperfine.err")) | -")
       continue
     }
     med+=("$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])).results[0];
-      console.log(r.median.toFixed(2) + " (" + r.min.toFixed(2) + "–" + r.max.toFixed(2) + ")")' "$out/$p-$e.json")")
+      console.log(r.median.toFixed(2) + " (" + r.min.toFixed(2) + "–" + r.max.toFixed(2) + ") | " +
+                  (r.user + r.system).toFixed(2))' "$out/$p-$e.json")")
   done
   ratio=$(awk -v a="${med[0]%% *}" -v b="${med[1]%% *}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
   rows+=("| $p | ${med[0]} | ${med[1]} | $ratio |")
 done
-echo "| program | wharf median s (min–max) | node median s (min–max) | wharf / node |"
-echo "| --- | --- | --- | --- |"
+# CPU is hyperfine's mean user+system time: less disturbed by other jobs on
+# a shared machine than wall time (Node's includes its compiler threads).
+echo "| program | wharf median s (min–max) | wharf CPU s | node median s (min–max) | node CPU s | wharf / node (median) |"
+echo "| --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
