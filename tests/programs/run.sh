@@ -71,6 +71,11 @@ timed() {
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 }
 
+# status RC: how a run ended, for messages.
+status() {
+  if [[ $1 == 124 ]]; then echo "timed out after ${limit}s"; else echo "exit status $1"; fi
+}
+
 # same NAME FILE_A FILE_B DIFF_OUT: true if equal, else records a unified diff.
 same() {
   diff -u --label "$1 (wharf)" --label "$1 (node)" "$2" "$3" >"$4" 2>&1
@@ -86,9 +91,9 @@ run_python() {
     --dir-ro "$here::/src" "$PYTHON_WASM" /src/python_test.py)
   rw=$(cat "$w/wharf.rc") rn=$(cat "$w/node.rc")
   if [[ $rw != 14 ]]; then
-    fail python "exit status $rw under wharf, expected 14 (python_test.py's sys.exit)" "$w/wharf.out.err"
+    fail python "$(status "$rw") under wharf, expected 14 (python_test.py's sys.exit)" "$w/wharf.out.err"
   elif [[ $rn != 14 ]]; then
-    fail python "exit status $rn under node (the reference), expected 14" "$w/node.out.err"
+    fail python "$(status "$rn") under node (the reference), expected 14" "$w/node.out.err"
   elif ! diff -u "$here/python_test.expected" "$w/wharf.out" >"$w/diff"; then
     fail python "stdout under wharf differs from python_test.expected" "$w/diff"
   elif ! same python "$w/wharf.out" "$w/node.out" "$w/diff"; then
@@ -111,13 +116,13 @@ run_quickjs() {
   # The last script throws: the host must report it and exit 1.
   local scripts=("$here/quickjs_test.js" -e 'answer + 1' -e 'throw new RangeError(`boom ${answer}`)')
   local tw tn rw rn
-  tw=$(cd "$here" && timed "$w/wharf.out" "$w/wharf.rc" "$qjs_host" "$QUICKJS_WASM" "${scripts[@]}")
-  tn=$(cd "$here" && timed "$w/node.out" "$w/node.rc" node "$here/quickjs_node.mjs" "$QUICKJS_PKG" "${scripts[@]}")
+  tw=$(timed "$w/wharf.out" "$w/wharf.rc" "$qjs_host" "$QUICKJS_WASM" "${scripts[@]}")
+  tn=$(timed "$w/node.out" "$w/node.rc" node "$here/quickjs_node.mjs" "$QUICKJS_PKG" "${scripts[@]}")
   rw=$(cat "$w/wharf.rc") rn=$(cat "$w/node.rc")
   if [[ $rw != 1 ]]; then
-    fail quickjs "quickjs_host exited $rw, expected 1 (the last script throws)" "$w/wharf.out.err"
+    fail quickjs "quickjs_host: $(status "$rw"), expected 1 (the last script throws)" "$w/wharf.out.err"
   elif [[ $rn != 1 ]]; then
-    fail quickjs "node (the reference) exited $rn, expected 1" "$w/node.out.err"
+    fail quickjs "node (the reference): $(status "$rn"), expected 1" "$w/node.out.err"
   elif ! diff -u "$here/quickjs_test.expected" "$w/wharf.out" >"$w/diff"; then
     fail quickjs "output under wharf differs from quickjs_test.expected" "$w/diff"
   elif ! same quickjs "$w/wharf.out" "$w/node.out" "$w/diff"; then
@@ -148,10 +153,10 @@ run_yosys() {
   rw=$(cat "$w/wharf.rc") rn=$(cat "$w/node.rc")
   local f bad=""
   if [[ $rw != 0 ]]; then
-    fail yosys "exit status $rw under wharf" "$w/wharf.out.err"
+    fail yosys "$(status "$rw") under wharf" "$w/wharf.out.err"
     return
   elif [[ $rn != 0 ]]; then
-    fail yosys "exit status $rn under node (the reference)" "$w/node.out.err"
+    fail yosys "$(status "$rn") under node (the reference)" "$w/node.out.err"
     return
   fi
   for f in stat.txt out.v out.json; do
