@@ -264,7 +264,17 @@ int runCommand(const RunCommand& cmd) {
   if (cmd.fuel >= 0) interp::setFuel(cmd.fuel);
   if (cmd.maxCallDepth) interp::setMaxCallDepth(cmd.maxCallDepth);
   Watchdog watchdog(cmd.timeoutSeconds, interp::interruptFlag());
-  auto trapped = [&](const Trap& t) { return reportTrap(t, cmd.timeoutSeconds); };
+  auto trapped = [&](const Trap& t) {
+    int status = reportTrap(t, cmd.timeoutSeconds);
+    // A guest that dies after being refused memory (malloc failing, then
+    // abort) most likely died of the limit: say so.
+    if (t.kind != TrapKind::Exit && store.resourceBudget() && store.resourceBudget()->refusals())
+      std::fprintf(stderr,
+                   "wharf: note: the guest was refused memory %llu time(s) by --max-memory (%llu bytes)\n",
+                   static_cast<unsigned long long>(store.resourceBudget()->refusals()),
+                   static_cast<unsigned long long>(store.resourceBudget()->limit()));
+    return status;
+  };
 
   InstantiateResult inst = instantiate(store, *loaded, imports);
   if (inst.status() == InstantiateResult::Status::Trap) return trapped(inst.trap());

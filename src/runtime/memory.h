@@ -23,17 +23,24 @@ class ResourceBudget {
  public:
   explicit ResourceBudget(uint64_t limitBytes) : limit_(limitBytes) {}
   bool charge(uint64_t bytes) {
-    if (bytes > limit_ - used_) return false;
+    if (bytes > limit_ - used_) {
+      ++refusals_;
+      return false;
+    }
     used_ += bytes;
     return true;
   }
   void release(uint64_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
   uint64_t limit() const { return limit_; }
   uint64_t used() const { return used_; }
+  // How many times growing was refused: an embedder can then explain a
+  // guest that failed for want of memory.
+  uint64_t refusals() const { return refusals_; }
 
  private:
   uint64_t limit_;
   uint64_t used_ = 0;
+  uint64_t refusals_ = 0;
 };
 
 class LinearMemory {

@@ -120,6 +120,8 @@ check max-memory 0 "16" "" -- run --max-memory 1M --invoke bomb limits.wat
 check max-memory-units 0 "32" "" -- run --max-memory 2MiB --invoke bomb limits.wat
 check max-memory-initial 1 "" "wharf: error: memory allocation failed: 131072 bytes exceed the limit of 65536 bytes (--max-memory)" -- \
   run --max-memory 64K big_memory.wat
+check max-memory-abort 134 "" "wharf: trap: unreachable${NL}  0: _start (func 0)${NL}wharf: note: the guest was refused memory 1 time(s) by --max-memory (1048576 bytes)" -- \
+  run --max-memory 1M oom_abort.wat
 check max-memory-bad 2 "" "wharf: error: --max-memory: \"12X\" is not a size (e.g. 64M, 1G, 65536) (see wharf --help)" -- \
   run --max-memory 12X limits.wat
 check timeout 134 "" "wharf: trap: interrupted: time limit exceeded (--timeout of 0.2s reached)${NL}  0: spin (func 0)" -- \
