@@ -15,6 +15,7 @@
 #include "binary/parallel.h"
 #include "interp/fusion.h"
 #include "interp/interp.h"
+#include "interp/replicas.h"
 
 namespace wharf::interp {
 namespace {
@@ -76,9 +77,24 @@ class FunctionCompiler {
   };
 
   // ---- emission ----
+  // Instructions are appended by emit/emitOps (and a few hand-built ones),
+  // which record where each starts; fusions take instructions back off the
+  // end with truncate.
+  void truncate(uint32_t pos) {
+    code_.resize(pos);
+    while (!starts_.empty() && starts_.back() >= pos) {
+      starts_.pop_back();
+      startRegion_.pop_back();
+    }
+  }
+  void beginInstr(uint32_t start) {
+    starts_.push_back(start);
+    startRegion_.push_back(regions_.back());
+  }
   uint32_t emit(Handler h, std::initializer_list<uint32_t> operands) {
     lastDst_ = kNoDst;
     uint32_t start = static_cast<uint32_t>(code_.size());
+    beginInstr(start);
     Word w;
     w.h = h;
     code_.push_back(w);
@@ -159,7 +175,7 @@ class FunctionCompiler {
     unsigned np = opInfo(lastOp_).sig.numParams;
     std::vector<uint32_t> ps;
     for (unsigned k = 0; k < np; ++k) ps.push_back(operandOf(lastOpInstr_, 1 + k));
-    code_.resize(lastOpInstr_);
+    truncate(lastOpInstr_);
     lastOpInstr_ = UINT32_MAX;
     lastDst_ = kNoDst;
     return ps;
@@ -168,6 +184,7 @@ class FunctionCompiler {
     lastDst_ = kNoDst;
     lastOpInstr_ = UINT32_MAX;
     uint32_t start = here();
+    beginInstr(start);
     code_.push_back(Word{.h = h});
     for (size_t n = 0; n < operands.size(); ++n) {
       if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
@@ -183,7 +200,7 @@ class FunctionCompiler {
       Handler h = step2Handler(stepOp_, lastOp_);
       uint32_t ops[6];
       for (unsigned k = 0; k < 3; ++k) ops[k] = operandOf(stepInstr_, k), ops[3 + k] = operandOf(instr, k);
-      code_.resize(stepInstr_);
+      truncate(stepInstr_);
       stepInstr_ = UINT32_MAX;
       emitOps(h, {ops[0], ops[1], ops[2], ops[3], ops[4], ops[5]});
       return;
@@ -202,7 +219,7 @@ class FunctionCompiler {
         lastLabel_ <= stepInstr_ && operandOf(stepInstr_, 0) == cond.slot) {
       if (Handler h = arithBrNzHandler(stepOp_, negate)) {
         uint32_t dst = operandOf(stepInstr_, 0), x = operandOf(stepInstr_, 1), y = operandOf(stepInstr_, 2);
-        code_.resize(stepInstr_);
+        truncate(stepInstr_);
         stepInstr_ = UINT32_MAX;
         return {emitOps(h, {dst, x, y, 0}), 3};
       }
@@ -215,7 +232,7 @@ class FunctionCompiler {
         if (Handler h = arithBrCmpHandler(stepOp_, lastOp_, negate)) {
           uint32_t z = operandOf(lastOpInstr_, 2);
           uint32_t dst = operandOf(stepInstr_, 0), x = operandOf(stepInstr_, 1), y = operandOf(stepInstr_, 2);
-          code_.resize(stepInstr_);
+          truncate(stepInstr_);
           stepInstr_ = UINT32_MAX;
           return {emitOps(h, {dst, x, y, z, 0}), 4};
         }
@@ -229,7 +246,7 @@ class FunctionCompiler {
           if (opInfo(lastOp_).sig.numParams == 2) ops.push_back(operandOf(lastOpInstr_, 2));
           uint32_t k = static_cast<uint32_t>(ops.size());
           ops.push_back(0);
-          code_.resize(loadFeed_.instr);
+          truncate(loadFeed_.instr);
           loadFeed_ = {};
           lastOpInstr_ = UINT32_MAX;
           return {emitOps(h, ops), k};
@@ -269,7 +286,7 @@ class FunctionCompiler {
         lastLabel_ <= lastCopy_) {
       // Two consecutive copies (e.g. rotating locals): one dispatch.
       uint32_t d0 = operandOf(lastCopy_, 0), s0 = operandOf(lastCopy_, 1);
-      code_.resize(lastCopy_);
+      truncate(lastCopy_);
       lastCopyPair_ = emit(opCopyPair, {d0, s0, dst, e.slot});
       lastCopy_ = UINT32_MAX;
       return;
@@ -278,7 +295,7 @@ class FunctionCompiler {
         lastLabel_ <= lastCopyPair_) {
       uint32_t ops[6];
       for (unsigned k = 0; k < 4; ++k) ops[k] = operandOf(lastCopyPair_, k);
-      code_.resize(lastCopyPair_);
+      truncate(lastCopyPair_);
       emit(opCopyTriple, {ops[0], ops[1], ops[2], ops[3], dst, e.slot});
       lastCopyPair_ = UINT32_MAX;
       return;
@@ -367,7 +384,7 @@ class FunctionCompiler {
     if (lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() && lastLabel_ <= lastCopy_) {
       // A copy of a branch value (or loop variable) right before the jump.
       uint32_t d = operandOf(lastCopy_, 0), s = operandOf(lastCopy_, 1);
-      code_.resize(lastCopy_);
+      truncate(lastCopy_);
       lastCopy_ = UINT32_MAX;
       j = emit(opCopyJump, {d, s, 0});
       k = 2;
@@ -395,13 +412,12 @@ class FunctionCompiler {
     lastDst_ = kNoDst;
     Word w;
     w.h = opReturn;
-    uint32_t start = here();
+    beginInstr(here());
     code_.push_back(w);
     for (size_t n = 0; n < ops.size(); ++n) {
       if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
       code_.back().u32[n % 2] = ops[n];
     }
-    (void)start;
   }
   void emitBranch(uint32_t depth) {
     Ctrl& target = label(depth);
@@ -440,6 +456,34 @@ class FunctionCompiler {
   }
 
   Expected<void> compileInstr(const Instr& in);
+  // Each loop's instructions use one replica set of the handlers (the
+  // loop's number modulo kReplicas + 1; set 0 is the handlers themselves,
+  // also used outside loops), so that loops do not share jumps. In a small
+  // loop, and back to back anywhere, a repeated handler takes the next set.
+  // (Measured on the benchmark kernels: replicating every repetition in a
+  // large loop body made nbody 12% slower.)
+  void assignReplicas() {
+    constexpr uint32_t kSmallLoop = 24;  // instructions
+    std::unordered_map<uint32_t, uint32_t> loopSize;
+    for (uint32_t r : startRegion_) ++loopSize[r];
+    std::unordered_map<Handler, std::pair<uint32_t, unsigned>> lastSet;  // per handler: loop, set
+    Handler prev = nullptr;
+    unsigned prevSet = 0;
+    for (size_t i = 0; i < starts_.size(); ++i) {
+      Handler h = code_[starts_[i]].h;
+      uint32_t loop = startRegion_[i];
+      unsigned set = loop % (kReplicas + 1);
+      if (loop != 0 && loopSize[loop] <= kSmallLoop) {
+        auto [it, fresh] = lastSet.try_emplace(h, std::pair{loop, set});
+        if (!fresh && it->second.first == loop) set = (it->second.second + 1) % (kReplicas + 1);
+        it->second = {loop, set};
+      }
+      if (h == prev) set = (prevSet + 1) % (kReplicas + 1);
+      prev = h;
+      prevSet = set;
+      if (const Handler* r = handlerReplicas(h); r && set != 0) code_[starts_[i]].h = r[set - 1];
+    }
+  }
   void prescanConstants();
 
   static constexpr struct DstMark {
@@ -454,6 +498,10 @@ class FunctionCompiler {
   const FuncType& type_;
 
   std::vector<Word> code_;
+  std::vector<uint32_t> starts_;       // where each instruction of code_ starts
+  std::vector<uint32_t> startRegion_;  // and the loop it belongs to (0: none)
+  std::vector<uint32_t> regions_{0};   // the loops being compiled, innermost last
+  uint32_t nextRegion_ = 1;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrls_;
   std::vector<uint32_t> localSlot_;
@@ -577,6 +625,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
     WHARF_CHECK(compileInstr(in));
   }
 
+  assignReplicas();
   out.code = nullptr;  // set once the code has its final address
   out.numParamSlots = paramSlots_;
   out.numLocalSlots = localSlots_;
@@ -661,7 +710,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             for (unsigned k = 0; k < nOps; ++k) ops.push_back(operandOf(lastOpInstr_, 1 + k));
             Opcode load = lastOp_;
             bool withAdd = lastIsLoadAdd_;
-            code_.resize(lastOpInstr_);
+            truncate(lastOpInstr_);
             Entry d = pushTemp(ValType::i64());
             ops.insert(ops.begin(), d.slot);
             ops.push_back(args[1 - pos].slot);
@@ -691,7 +740,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             st.k[st.n] = t->second;
             if (Handler f = shiftXorHandler(st.wide, st.ops, st.n + 1)) {
               ++st.n;
-              code_.resize(st.instr);
+              truncate(st.instr);
               lastOpInstr_ = UINT32_MAX;
               Entry d = pushTemp(ValType::i64());
               std::vector<uint32_t> ops = {d.slot};
@@ -770,6 +819,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Opcode::Loop:
       enterBlock(Ctrl::Loop, in.block);
       ctrls_.back().loopStart = here();
+      regions_.push_back(nextRegion_++);
       lastLabel_ = here();
       // Every back edge passes a check, so metered code cannot run forever.
       if (meter_) ctrls_.back().meterInstr = emit(opMeter, {1});
@@ -827,6 +877,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         return {};
       }
       if (!c.unreachable) materializeTop(c.results.size());
+      if (c.kind == Ctrl::Loop) regions_.pop_back();
       if (c.elseFixupInstr >= 0)
         patchBranch(static_cast<uint32_t>(c.elseFixupInstr), c.elseFixupOperand, here());
       resolveFixups(c, here());
@@ -878,6 +929,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       ops.resize(base + depths.size(), 0);
       lastDst_ = kNoDst;
       uint32_t instr = here();
+      beginInstr(instr);
       Word w;
       w.h = h;
       code_.push_back(w);
@@ -919,6 +971,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         emit(opCallImport, {in.index, argBase});
       } else {
         lastDst_ = kNoDst;
+        beginInstr(here());
         Word w;
         w.h = opCall;
         code_.push_back(w);
@@ -1095,109 +1148,65 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
   // Memory accesses.
   Handler h = nullptr;
   enum { Load, Store, LoadLane, StoreLane } shape = Load;
-  switch (op) {
-    case Opcode::I32Load: h = opLoad<uint32_t, uint32_t>; break;
-    case Opcode::I64Load: h = opLoad<uint64_t, uint64_t>; break;
-    case Opcode::F32Load: h = opLoadF32; break;
-    case Opcode::F64Load: h = opLoadF64; break;
-    case Opcode::I32Load8S: h = opLoad<int8_t, uint32_t>; break;
-    case Opcode::I32Load8U: h = opLoad<uint8_t, uint32_t>; break;
-    case Opcode::I32Load16S: h = opLoad<int16_t, uint32_t>; break;
-    case Opcode::I32Load16U: h = opLoad<uint16_t, uint32_t>; break;
-    case Opcode::I64Load8S: h = opLoad<int8_t, uint64_t>; break;
-    case Opcode::I64Load8U: h = opLoad<uint8_t, uint64_t>; break;
-    case Opcode::I64Load16S: h = opLoad<int16_t, uint64_t>; break;
-    case Opcode::I64Load16U: h = opLoad<uint16_t, uint64_t>; break;
-    case Opcode::I64Load32S: h = opLoad<int32_t, uint64_t>; break;
-    case Opcode::I64Load32U: h = opLoad<uint32_t, uint64_t>; break;
-    case Opcode::V128Load: h = opLoadV128; break;
-    case Opcode::V128Load8x8S: h = opLoadExtend<int8_t, int16_t>; break;
-    case Opcode::V128Load8x8U: h = opLoadExtend<uint8_t, uint16_t>; break;
-    case Opcode::V128Load16x4S: h = opLoadExtend<int16_t, int32_t>; break;
-    case Opcode::V128Load16x4U: h = opLoadExtend<uint16_t, uint32_t>; break;
-    case Opcode::V128Load32x2S: h = opLoadExtend<int32_t, int64_t>; break;
-    case Opcode::V128Load32x2U: h = opLoadExtend<uint32_t, uint64_t>; break;
-    case Opcode::V128Load8Splat: h = opLoadSplat<uint8_t>; break;
-    case Opcode::V128Load16Splat: h = opLoadSplat<uint16_t>; break;
-    case Opcode::V128Load32Splat: h = opLoadSplat<uint32_t>; break;
-    case Opcode::V128Load64Splat: h = opLoadSplat<uint64_t>; break;
-    case Opcode::V128Load32Zero: h = opLoadZero<uint32_t>; break;
-    case Opcode::V128Load64Zero: h = opLoadZero<uint64_t>; break;
-    case Opcode::I32Store:
-      h = opStore<uint32_t, uint32_t>;
-      shape = Store;
-      break;
-    case Opcode::I64Store:
-      h = opStore<uint64_t, uint64_t>;
-      shape = Store;
-      break;
-    case Opcode::F32Store:
-      h = opStoreRaw<4>;
-      shape = Store;
-      break;
-    case Opcode::F64Store:
-      h = opStoreRaw<8>;
-      shape = Store;
-      break;
-    case Opcode::V128Store:
-      h = opStoreRaw<16>;
-      shape = Store;
-      break;
-    case Opcode::I32Store8:
-      h = opStore<uint8_t, uint32_t>;
-      shape = Store;
-      break;
-    case Opcode::I32Store16:
-      h = opStore<uint16_t, uint32_t>;
-      shape = Store;
-      break;
-    case Opcode::I64Store8:
-      h = opStore<uint8_t, uint64_t>;
-      shape = Store;
-      break;
-    case Opcode::I64Store16:
-      h = opStore<uint16_t, uint64_t>;
-      shape = Store;
-      break;
-    case Opcode::I64Store32:
-      h = opStore<uint32_t, uint64_t>;
-      shape = Store;
-      break;
-    case Opcode::V128Load8Lane:
-      h = opLoadLane<uint8_t>;
-      shape = LoadLane;
-      break;
-    case Opcode::V128Load16Lane:
-      h = opLoadLane<uint16_t>;
-      shape = LoadLane;
-      break;
-    case Opcode::V128Load32Lane:
-      h = opLoadLane<uint32_t>;
-      shape = LoadLane;
-      break;
-    case Opcode::V128Load64Lane:
-      h = opLoadLane<uint64_t>;
-      shape = LoadLane;
-      break;
-    case Opcode::V128Store8Lane:
-      h = opStoreLane<uint8_t>;
-      shape = StoreLane;
-      break;
-    case Opcode::V128Store16Lane:
-      h = opStoreLane<uint16_t>;
-      shape = StoreLane;
-      break;
-    case Opcode::V128Store32Lane:
-      h = opStoreLane<uint32_t>;
-      shape = StoreLane;
-      break;
-    case Opcode::V128Store64Lane:
-      h = opStoreLane<uint64_t>;
-      shape = StoreLane;
-      break;
-    default:
-      return makeError(std::string("interpreter: unsupported instruction ") + std::string(opName(op)),
-                       in.offset);
+  if ((h = loadHandler(op))) {
+    shape = Load;
+  } else if ((h = storeHandler(op))) {
+    shape = Store;
+  } else {
+    switch (op) {
+      case Opcode::V128Load: h = opLoadV128; break;
+      case Opcode::V128Load8x8S: h = opLoadExtend<int8_t, int16_t>; break;
+      case Opcode::V128Load8x8U: h = opLoadExtend<uint8_t, uint16_t>; break;
+      case Opcode::V128Load16x4S: h = opLoadExtend<int16_t, int32_t>; break;
+      case Opcode::V128Load16x4U: h = opLoadExtend<uint16_t, uint32_t>; break;
+      case Opcode::V128Load32x2S: h = opLoadExtend<int32_t, int64_t>; break;
+      case Opcode::V128Load32x2U: h = opLoadExtend<uint32_t, uint64_t>; break;
+      case Opcode::V128Load8Splat: h = opLoadSplat<uint8_t>; break;
+      case Opcode::V128Load16Splat: h = opLoadSplat<uint16_t>; break;
+      case Opcode::V128Load32Splat: h = opLoadSplat<uint32_t>; break;
+      case Opcode::V128Load64Splat: h = opLoadSplat<uint64_t>; break;
+      case Opcode::V128Load32Zero: h = opLoadZero<uint32_t>; break;
+      case Opcode::V128Load64Zero: h = opLoadZero<uint64_t>; break;
+      case Opcode::V128Store:
+        h = opStoreRaw<16>;
+        shape = Store;
+        break;
+      case Opcode::V128Load8Lane:
+        h = opLoadLane<uint8_t>;
+        shape = LoadLane;
+        break;
+      case Opcode::V128Load16Lane:
+        h = opLoadLane<uint16_t>;
+        shape = LoadLane;
+        break;
+      case Opcode::V128Load32Lane:
+        h = opLoadLane<uint32_t>;
+        shape = LoadLane;
+        break;
+      case Opcode::V128Load64Lane:
+        h = opLoadLane<uint64_t>;
+        shape = LoadLane;
+        break;
+      case Opcode::V128Store8Lane:
+        h = opStoreLane<uint8_t>;
+        shape = StoreLane;
+        break;
+      case Opcode::V128Store16Lane:
+        h = opStoreLane<uint16_t>;
+        shape = StoreLane;
+        break;
+      case Opcode::V128Store32Lane:
+        h = opStoreLane<uint32_t>;
+        shape = StoreLane;
+        break;
+      case Opcode::V128Store64Lane:
+        h = opStoreLane<uint64_t>;
+        shape = StoreLane;
+        break;
+      default:
+        return makeError(std::string("interpreter: unsupported instruction ") + std::string(opName(op)),
+                         in.offset);
+    }
   }
   if (in.mem.offset > UINT32_MAX) return makeError("interpreter: memory offset beyond 32 bits", in.offset);
   uint32_t offset = static_cast<uint32_t>(in.mem.offset);
@@ -1210,7 +1219,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           operandOf(stepInstr_, 0) == addr.slot) {
         if (Handler f = stepLoadHandler(op)) {
           uint32_t x = operandOf(stepInstr_, 0), a = operandOf(stepInstr_, 1), b = operandOf(stepInstr_, 2);
-          code_.resize(stepInstr_);
+          truncate(stepInstr_);
           stepInstr_ = UINT32_MAX;
           Entry d = pushTemp(rt);
           markDst(emitOps(f, {x, a, b, d.slot, offset}), 3);
@@ -1219,7 +1228,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       }
       if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
         if (Handler f = loadIdxHandler(op)) {
-          code_.resize(lastChain_.instr);
+          truncate(lastChain_.instr);
           lastChain_ = {};
           Entry d = pushTemp(rt);
           markDst(emitOps(f, {d.slot, (*ia)[0], (*ia)[1], (*ia)[2], offset}), 0);
@@ -1263,14 +1272,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
               for (unsigned k = 0; k < na + 2; ++k)
                 ops.push_back(operandOf(m.instr, 1 + k));  // addr.., off, other
               ops.insert(ops.end(), {la, lo, addr.slot, offset});
-              code_.resize(m.instr);
+              truncate(m.instr);
               rmw_.instr = UINT32_MAX;
               prevLoadOp_ = lastLoadOp_ = {};
               emitOps(g, ops);
               return {};
             }
           }
-          code_.resize(rmw_.instr);
+          truncate(rmw_.instr);
           rmw_.instr = UINT32_MAX;
           emitOps(f, {la, lo, other, addr.slot, offset});
           return {};
@@ -1285,7 +1294,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       }
       if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
         if (Handler f = storeIdxHandler(op)) {
-          code_.resize(lastChain_.instr);
+          truncate(lastChain_.instr);
           lastChain_ = {};
           emitOps(f, {(*ia)[0], (*ia)[1], (*ia)[2], v.slot, offset});
           return {};

@@ -443,7 +443,7 @@ using ScalarStores =
 template <size_t PI, size_t Pos, size_t CI>
 struct ChainEntry {
   static constexpr Opcode P = ChainProducers::ops[PI], C = ChainConsumers::ops[CI];
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (chainable<P, C, Pos>())
       return &opChain<P, C, Pos>;
     else
@@ -474,7 +474,7 @@ using LoadOpConsumers = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I32Mul, O
 template <size_t WithAdd, size_t LI, size_t Pos, size_t CI>
 struct LoadOpEntry {
   static constexpr Opcode L = LoadOpLoads::ops[LI], C = LoadOpConsumers::ops[CI];
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result != opInfo(C).sig.params[Pos])
       return nullptr;
     else if constexpr (WithAdd != 0)
@@ -499,7 +499,7 @@ using RmwOps = OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F3
 template <size_t LI, size_t CI, size_t Pos>
 struct LoadOpStoreEntry {
   static constexpr Opcode L = RmwLoads::ops[LI], C = RmwOps::ops[CI];
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result != opInfo(C).sig.result)
       return nullptr;
     else
@@ -525,7 +525,7 @@ struct OpStoreEntry {
   static constexpr Opcode O = OpStoreOps::ops[OI];
   static constexpr ValType::Kind R = opInfo(O).sig.result;
   using Full = std::conditional_t<R == ValType::I64 || R == ValType::F64, uint64_t, uint32_t>;
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (Narrow == 0)
       return &opOpStore<O, Full>;
     else if constexpr (R == ValType::I32)
@@ -552,7 +552,7 @@ using StepCompares = OpList<Opcode::I32Eq, Opcode::I32Ne, Opcode::I32LtS, Opcode
 template <size_t AI, size_t Neg, size_t CI>
 struct ArithBrCmpEntry {
   static constexpr Opcode A = StepOps::ops[AI], C = StepCompares::ops[CI];
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(A).sig.result == opInfo(C).sig.params[0])
       return &opArithBrCmp < A, C, Neg != 0 > ;
     else
@@ -593,7 +593,7 @@ using CmpBrLoads =
 template <size_t LI, size_t WithAdd, size_t Neg, size_t CI>
 struct LoadCmpBrEntry {
   static constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
-  static constexpr Handler value = [] -> Handler {
+  static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
       return &opLoadCmpBr < L, WithAdd != 0, C, Neg != 0 > ;
     else
@@ -640,7 +640,10 @@ inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool wit
     using A = MemAccess<list::ops[I]>;                                           \
     static constexpr Handler value = &handler<typename A::Mem, typename A::Val>; \
   };                                                                             \
-  inline Handler fn(Opcode op) { return Grid<fn##Entry, list::ops.size()>::at(indexIn<list>(op)); }
+  using fn##Grid = Grid<fn##Entry, list::ops.size()>;                            \
+  inline Handler fn(Opcode op) { return fn##Grid::at(indexIn<list>(op)); }
+WHARF_ACCESS_TABLE(loadHandler, ScalarLoads, opLoad)
+WHARF_ACCESS_TABLE(storeHandler, ScalarStores, opStore)
 // "(load (local.tee x (i32.add a b)))"
 WHARF_ACCESS_TABLE(stepLoadHandler, ScalarLoads, opStepLoad)
 // "(load (i32.add a b))"
@@ -658,9 +661,8 @@ template <size_t I>
 struct BrTableOpEntry {
   static constexpr Handler value = &opBrTableOp<BrTableIndexOps::ops[I]>;
 };
-inline Handler brTableOpHandler(Opcode op) {
-  return Grid<BrTableOpEntry, BrTableIndexOps::ops.size()>::at(indexIn<BrTableIndexOps>(op));
-}
+using BrTableOpGrid = Grid<BrTableOpEntry, BrTableIndexOps::ops.size()>;
+inline Handler brTableOpHandler(Opcode op) { return BrTableOpGrid::at(indexIn<BrTableIndexOps>(op)); }
 
 // Shift terms of opShiftXor, per type (rotr is a rotl by the complement).
 using ShiftTerms32 = OpList<Opcode::I32Rotl, Opcode::I32ShrU, Opcode::I32Shl>;
@@ -671,6 +673,8 @@ struct ShiftXorEntry {
   using T = std::conditional_t<Wide != 0, uint64_t, uint32_t>;
   static constexpr Handler value = &opShiftXor<T, L::ops[S]...>;
 };
+using ShiftXor2Grid = Grid<ShiftXorEntry, 2, 3, 3>;
+using ShiftXor3Grid = Grid<ShiftXorEntry, 2, 3, 3, 3>;
 
 // The term index of a shift opcode in its type's list, or -1.
 inline int shiftTermIndex(Opcode op) {
@@ -682,8 +686,8 @@ inline Handler shiftXorHandler(bool wide, const Opcode* terms, unsigned n) {
   int t[3];
   for (unsigned i = 0; i < n; ++i)
     t[i] = wide ? indexIn<ShiftTerms64>(terms[i]) : indexIn<ShiftTerms32>(terms[i]);
-  if (n == 2) return Grid<ShiftXorEntry, 2, 3, 3>::at(wide ? 1 : 0, t[0], t[1]);
-  if (n == 3) return Grid<ShiftXorEntry, 2, 3, 3, 3>::at(wide ? 1 : 0, t[0], t[1], t[2]);
+  if (n == 2) return ShiftXor2Grid::at(wide ? 1 : 0, t[0], t[1]);
+  if (n == 3) return ShiftXor3Grid::at(wide ? 1 : 0, t[0], t[1], t[2]);
   return nullptr;
 }
 

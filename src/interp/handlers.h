@@ -1,5 +1,6 @@
-// Instruction handlers of the threaded-code interpreter. Included only by
-// compiler.cpp, which takes their addresses while emitting code.
+// Instruction handlers of the threaded-code interpreter, included by the
+// compiler (which takes their addresses while emitting code) and by the
+// handler replicas (replicas.cpp).
 //
 // Conventions: an instruction is a handler word followed by 32-bit operands
 // packed two per word (OPD(k) is the k-th). Operands are frame slot indices
@@ -15,7 +16,8 @@
 
 namespace wharf::interp {
 
-#define HANDLER(name) WHARF_PRESERVE_NONE void name(const Word* ip, Slot* fp, uint8_t* mem, ExecState* st)
+#define HANDLER(name) \
+  inline WHARF_PRESERVE_NONE void name(const Word* ip, Slot* fp, uint8_t* mem, ExecState* st)
 #define OPD(k) (ip[1 + (k) / 2].u32[(k) % 2])
 #define OPDS(k) (ip[1 + (k) / 2].i32[(k) % 2])
 #define WORDS(nOperands) (1 + ((nOperands) + 1) / 2)
@@ -268,23 +270,13 @@ HANDLER(opStore) {  // addr, value, offset
   std::memcpy(mem + ea, &m, sizeof(Mem));
   NEXT(WORDS(3));
 }
-HANDLER(opLoadF32) {
-  uint64_t ea = uint64_t(rd<uint32_t>(fp, OPD(1))) + OPD(2);
-  std::memcpy(fp + OPD(0), mem + ea, 4);
-  NEXT(WORDS(3));
-}
-HANDLER(opLoadF64) {
-  uint64_t ea = uint64_t(rd<uint32_t>(fp, OPD(1))) + OPD(2);
-  std::memcpy(fp + OPD(0), mem + ea, 8);
-  NEXT(WORDS(3));
-}
 HANDLER(opLoadV128) {
   uint64_t ea = uint64_t(rd<uint32_t>(fp, OPD(1))) + OPD(2);
   std::memcpy(fp + OPD(0), mem + ea, 16);
   NEXT(WORDS(3));
 }
 template <unsigned Bytes>
-HANDLER(opStoreRaw) {  // addr, value, offset: f32/f64/v128 stores copy bits
+HANDLER(opStoreRaw) {  // addr, value, offset: v128 stores copy bits
   uint64_t ea = uint64_t(rd<uint32_t>(fp, OPD(0))) + OPD(2);
   std::memcpy(mem + ea, fp + OPD(1), Bytes);
   NEXT(WORDS(3));

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "common/opcodes.h"
 #include "interp/handlers.h"
 
 namespace wharf {
