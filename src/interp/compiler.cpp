@@ -166,6 +166,16 @@ class FunctionCompiler {
     if (op == Opcode::I64Rotr) return std::pair{Opcode::I64Rotl, static_cast<uint32_t>(64 - (*k & 63)) & 63};
     return std::pair{op, static_cast<uint32_t>(*k) & mask};
   }
+  // The chain of two multiplies whose temp result is `slot`, if it is the
+  // instruction right before `next` (with no branch target in between).
+  Handler chainedProduct(uint32_t slot, uint32_t next) const {
+    if (lastChain_.instr == UINT32_MAX || lastChain_.instr + WORDS(4) != next ||
+        code_[lastChain_.instr].h != lastChain_.h || lastChain_.p != lastChain_.c ||
+        (lastChain_.p != Opcode::F64Mul && lastChain_.p != Opcode::F32Mul) || lastLabel_ > lastChain_.instr ||
+        operandOf(lastChain_.instr, 0) != slot || slot < tempBase_)
+      return nullptr;
+    return lastChain_.h;
+  }
   static bool isPlainLoad(Opcode op) {
     return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
   }
@@ -544,7 +554,13 @@ class FunctionCompiler {
     Opcode p = Opcode::Nop, c = Opcode::Nop;
     uint32_t instr = UINT32_MAX;
     Handler h = nullptr;
+    unsigned pos = 0;
   } lastChain_;  // the last opChain instruction
+  struct {
+    Opcode op = Opcode::Nop;
+    uint32_t instr = UINT32_MAX;
+    Handler h = nullptr;
+  } lastLoad_;  // the last plain load instruction
   struct ShiftTerms {
     uint32_t instr = UINT32_MAX, end = 0;
     Handler h = nullptr;
@@ -763,7 +779,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           if (n == 2) ops.push_back(args[1 - pos].slot);
           uint32_t instr = emitOps(f, ops);
           markDst(instr, 0);
-          lastChain_ = {p, op, instr, f};
+          lastChain_ = {p, op, instr, f, static_cast<unsigned>(pos)};
           return {};
         }
       }
@@ -1253,6 +1269,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       lastOp_ = op;
       lastOpInstr_ = instr;
       lastIsLoadAdd_ = false;
+      lastLoad_ = {op, instr, h};
       return {};
     }
     case Store: {
@@ -1261,6 +1278,20 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         if (Handler f = loadOpStoreHandler(rmw_.load, rmw_.op, rmw_.pos, op)) {
           uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
                    other = operandOf(rmw_.instr, 3);
+          // "p[i] += x * y * z": the other operand is the temp result of a
+          // chain of two multiplies right before.
+          if (Handler g = chainedProduct(other, rmw_.instr)) {
+            if (Handler k = chainRmwHandler(rmw_.load, lastChain_.p, lastChain_.pos, rmw_.op, rmw_.pos)) {
+              (void)g;
+              uint32_t x = operandOf(lastChain_.instr, 1), y = operandOf(lastChain_.instr, 2),
+                       z = operandOf(lastChain_.instr, 3);
+              truncate(lastChain_.instr);
+              rmw_.instr = UINT32_MAX;
+              lastChain_ = {};
+              emitOps(k, {x, y, z, la, lo, addr.slot, offset});
+              return {};
+            }
+          }
           // "y[j] += a * x[j]": the RMW's other operand is the temp result of
           // the load+op right before it.
           const LoadOp& m = prevLoadOp_;
@@ -1282,6 +1313,29 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           truncate(rmw_.instr);
           rmw_.instr = UINT32_MAX;
           emitOps(f, {la, lo, other, addr.slot, offset});
+          return {};
+        }
+      }
+      if (isLastResult(v, stack_.size() + 2) && opInfo(lastOp_).sig.numParams == 2) {
+        // "p[i] -= x * y * z" with p[i] loaded first: the load, the product
+        // chain and the op right before.
+        uint32_t a0 = operandOf(lastOpInstr_, 1), a1 = operandOf(lastOpInstr_, 2);
+        for (unsigned posA = 0; posA < 2; ++posA) {
+          uint32_t loaded = posA == 0 ? a0 : a1, product = posA == 0 ? a1 : a0;
+          if (!chainedProduct(product, lastOpInstr_) || lastLoad_.instr == UINT32_MAX ||
+              lastLoad_.instr + WORDS(3) != lastChain_.instr || code_[lastLoad_.instr].h != lastLoad_.h ||
+              operandOf(lastLoad_.instr, 0) != loaded || loaded < tempBase_ || lastLabel_ > lastLoad_.instr)
+            continue;
+          Handler k = chainRmwHandler(lastLoad_.op, lastChain_.p, lastChain_.pos, lastOp_, posA);
+          if (!k || opInfo(op).sig.params[1] != opInfo(lastLoad_.op).sig.result) continue;
+          uint32_t x = operandOf(lastChain_.instr, 1), y = operandOf(lastChain_.instr, 2),
+                   z = operandOf(lastChain_.instr, 3);
+          uint32_t la = operandOf(lastLoad_.instr, 1), lo = operandOf(lastLoad_.instr, 2);
+          truncate(lastLoad_.instr);
+          lastOpInstr_ = UINT32_MAX;
+          lastChain_ = {};
+          lastLoad_ = {};
+          emitOps(k, {x, y, z, la, lo, addr.slot, offset});
           return {};
         }
       }

@@ -278,6 +278,22 @@ HANDLER(opLoadOpRmw) {
   NEXT(WORDS(na + 6));
 }
 
+// Read-modify-write by a product of three, "p[i] -= x * y * z": the chain
+// t = M(M(x, y), z) (or M(z, M(x, y)) when PosM is 1) and mem[q] =
+// A(mem[p], t) (A(t, mem[p]) when PosA is 1). Operands: x, y, z, load address
+// and offset, store address and offset.
+template <Opcode M, unsigned PosM, Opcode A, unsigned PosA>
+HANDLER(opChainRmw) {
+  using T = CType<opInfo(M).sig.result>;
+  T t = evalOp<M>(rd<T>(fp, OPD(0)), rd<T>(fp, OPD(1)));
+  t = PosM == 0 ? evalOp<M>(t, rd<T>(fp, OPD(2))) : evalOp<M>(rd<T>(fp, OPD(2)), t);
+  T v;
+  std::memcpy(&v, mem + uint64_t(rd<uint32_t>(fp, OPD(3))) + OPD(4), sizeof(T));
+  T r = PosA == 0 ? evalOp<A>(v, t) : evalOp<A>(t, v);
+  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(5))) + OPD(6), &r, sizeof(T));
+  NEXT(WORDS(7));
+}
+
 // Store whose address is an i32.add of two slots: a, b, value, offset.
 template <typename Mem, typename Val>
 HANDLER(opStoreAdd) {
@@ -689,6 +705,24 @@ inline Handler shiftXorHandler(bool wide, const Opcode* terms, unsigned n) {
   if (n == 2) return ShiftXor2Grid::at(wide ? 1 : 0, t[0], t[1]);
   if (n == 3) return ShiftXor3Grid::at(wide ? 1 : 0, t[0], t[1], t[2]);
   return nullptr;
+}
+
+// opChainRmw, per float type: the load, the multiply, the add and sub.
+using ProdLoads = OpList<Opcode::F64Load, Opcode::F32Load>;
+using ProdMuls = OpList<Opcode::F64Mul, Opcode::F32Mul>;
+using ProdAccs = OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F32Add, Opcode::F32Sub>;
+template <size_t TI, size_t PosM, size_t AI, size_t PosA>
+struct ChainRmwEntry {
+  static constexpr Handler value = &opChainRmw<ProdMuls::ops[TI], PosM, ProdAccs::ops[2 * TI + AI], PosA>;
+};
+using ChainRmwGrid = Grid<ChainRmwEntry, 2, 2, 2, 2>;
+
+// "store(q, A(load(p), M(M(x, y), z)))" as one instruction, or null.
+inline Handler chainRmwHandler(Opcode load, Opcode mul, unsigned posM, Opcode acc, unsigned posA) {
+  int ti = indexIn<ProdLoads>(load);
+  if (ti < 0 || ProdMuls::ops[ti] != mul) return nullptr;
+  int ai = indexIn<ProdAccs>(acc) - 2 * ti;
+  return ChainRmwGrid::at(ti, posM, ai < 0 || ai > 1 ? -1 : ai, posA);
 }
 
 }  // namespace wharf::interp

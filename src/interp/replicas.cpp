@@ -81,6 +81,7 @@ struct Index {
     add<ShiftXor2Grid::kTable>();
     add<ShiftXor3Grid::kTable>();
     add<BrTableOpGrid::kTable>();
+    add<ChainRmwGrid::kTable>();
     add<loadHandlerGrid::kTable>();
     add<storeHandlerGrid::kTable>();
     add<stepLoadHandlerGrid::kTable>();
