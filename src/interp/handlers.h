@@ -18,8 +18,17 @@ namespace wharf::interp {
 
 #define HANDLER(name) \
   inline WHARF_PRESERVE_NONE void name(const Word* ip, Slot* fp, uint8_t* mem, ExecState* st)
-#define OPD(k) (ip[1 + (k) / 2].u32[(k) % 2])
-#define OPDS(k) (ip[1 + (k) / 2].i32[(k) % 2])
+// Operands are read as whole 64-bit words, each half extracted with a
+// shift: the handlers are limited by load throughput, and one load per word
+// instead of one per operand saves up to half the operand loads. (The empty
+// asm keeps the compiler from narrowing the load back to 32 bits.)
+inline uint64_t operandWord(const Word* ip, unsigned i) {
+  uint64_t w = ip[1 + i].u64;
+  asm("" : "+r"(w));
+  return w;
+}
+#define OPD(k) static_cast<uint32_t>(operandWord(ip, (k) / 2) >> (32 * ((k) % 2)))
+#define OPDS(k) static_cast<int32_t>(OPD(k))
 #define WORDS(nOperands) (1 + ((nOperands) + 1) / 2)
 #define DISPATCH_TO(target)                                  \
   do {                                                       \
