@@ -636,8 +636,11 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
   if (meter_) ctrls_.back().meterInstr = emit(opMeter, {0});
 
   InstrReader reader(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
+  // read() fills one Instr in place: returning each by value (next()) made
+  // copying it a fifth of the time to compile a large module.
+  Instr in;
   while (!reader.atEnd() && !ctrls_.empty()) {
-    WHARF_TRY(in, reader.next());
+    if (!reader.read(in)) return reader.error();
     WHARF_CHECK(compileInstr(in));
   }
 
