@@ -580,12 +580,12 @@ void FunctionCompiler::prescanConstants() {
   InstrReader r(m_.bytes, fn_.body.offset, fn_.body.offset + fn_.body.size);
   uint32_t constSlots = 0;
   Opcode lastOp = Opcode::Nop;
+  Instr in;
   while (!r.atEnd()) {
-    auto in = r.next();
-    if (!in) break;
+    if (!r.read(in)) break;
     Opcode prevOp = lastOp;
-    lastOp = in->op;
-    switch (in->op) {
+    lastOp = in.op;
+    switch (in.op) {
       case Opcode::I32Const:
       case Opcode::I64Const:
       case Opcode::F32Const:
@@ -598,7 +598,7 @@ void FunctionCompiler::prescanConstants() {
         if (prevOp == Opcode::I32Const || prevOp == Opcode::I64Const) constSlots += 1;
         break;
       case Opcode::If:
-        if (in->block.kind == BlockType::TypeIndex) spillSlots_ += slotsOf(m_.types[in->block.index].params);
+        if (in.block.kind == BlockType::TypeIndex) spillSlots_ += slotsOf(m_.types[in.block.index].params);
         break;
       default: break;
     }
