@@ -15,7 +15,7 @@
 #include "binary/parallel.h"
 #include "interp/fusion.h"
 #include "interp/interp.h"
-#include "interp/replicas.h"
+#include "interp/variants.h"
 
 namespace wharf::interp {
 namespace {
@@ -472,6 +472,29 @@ class FunctionCompiler {
   // loop, and back to back anywhere, a repeated handler takes the next set.
   // (Measured on the benchmark kernels: replicating every repetition in a
   // large loop body made nbody 12% slower.)
+  // Integer operands that are constants become immediates, where the
+  // handler has that form (see variants.h).
+  void applyImmediates() {
+    for (uint32_t s : starts_) {
+      ImmediateForms f = immediateForms(code_[s].h);
+      unsigned mask = 0;
+      uint32_t values[2] = {};
+      for (unsigned b = 0; b < f.n; ++b) {
+        auto c = constValue(operandOf(s, f.pos[b]));
+        if (!c) continue;
+        int32_t v = static_cast<int32_t>(*c);
+        if (f.wide[b] && static_cast<int64_t>(*c) != v) continue;  // needs more than 32 bits
+        mask |= 1u << b;
+        values[b] = static_cast<uint32_t>(v);
+      }
+      // The largest available subset of the constant operands.
+      while (mask != 0 && !f.forms[mask]) mask = mask == 3 ? (f.forms[1] ? 1 : 2) : 0;
+      if (mask == 0) continue;
+      code_[s].h = f.forms[mask];
+      for (unsigned b = 0; b < f.n; ++b)
+        if (mask & (1u << b)) patchOperand(s, f.pos[b], values[b]);
+    }
+  }
   void assignReplicas() {
     constexpr uint32_t kSmallLoop = 24;  // instructions
     std::unordered_map<uint32_t, uint32_t> loopSize;
@@ -644,6 +667,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
     WHARF_CHECK(compileInstr(in));
   }
 
+  applyImmediates();
   assignReplicas();
   out.code = nullptr;  // set once the code has its final address
   out.numParamSlots = paramSlots_;

@@ -72,7 +72,7 @@ HANDLER(opChain) {
 
 // Compare + conditional branch: operands are the compare's params, then the
 // branch offset. Neg: branch when the comparison is false (if / br_unless).
-template <Opcode P, bool Neg>
+template <Opcode P, bool Neg, unsigned Imm = 0>
 HANDLER(opBrCmp) {
   constexpr OpSignature ps = opInfo(P).sig;
   constexpr unsigned np = ps.numParams;
@@ -80,30 +80,30 @@ HANDLER(opBrCmp) {
   if constexpr (np == 1)
     c = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(0)));
   else
-    c = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(0)), rd<CType<ps.params[1]>>(fp, OPD(1)));
+    c = evalOp<P>(rd<CType<ps.params[0]>>(fp, OPD(0)), ARG(CType<ps.params[1]>, 1, Imm != 0));
   if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(np));
   NEXT(WORDS(np + 1));
 }
 
 // Loop counter step + test: dst = A(x, y) (dst is a local); branch if
 // C(dst, z) != Neg. Operands: dst, x, y, z, offset.
-template <Opcode A, Opcode C, bool Neg>
+template <Opcode A, Opcode C, bool Neg, unsigned Imm = 0>
 HANDLER(opArithBrCmp) {
   constexpr OpSignature as = opInfo(A).sig, cs = opInfo(C).sig;
-  auto v = evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), rd<CType<as.params[1]>>(fp, OPD(2)));
+  auto v = evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), ARG(CType<as.params[1]>, 2, (Imm & 1) != 0));
   wr(fp, OPD(0), v);
-  uint32_t c = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(3)));
+  uint32_t c = evalOp<C>(v, ARG(CType<cs.params[1]>, 3, (Imm & 2) != 0));
   if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(4));
   NEXT(WORDS(5));
 }
 
 // Two adjacent steps (e.g. two induction variables): x = A(a, b); y = B(c, d).
 // Operands: x, a, b, y, c, d.
-template <Opcode A, Opcode B>
+template <Opcode A, Opcode B, unsigned Imm = 0>
 HANDLER(opStep2) {
   constexpr OpSignature as = opInfo(A).sig, bs = opInfo(B).sig;
-  wr(fp, OPD(0), evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), rd<CType<as.params[1]>>(fp, OPD(2))));
-  wr(fp, OPD(3), evalOp<B>(rd<CType<bs.params[0]>>(fp, OPD(4)), rd<CType<bs.params[1]>>(fp, OPD(5))));
+  wr(fp, OPD(0), evalOp<A>(rd<CType<as.params[0]>>(fp, OPD(1)), ARG(CType<as.params[1]>, 2, (Imm & 1) != 0)));
+  wr(fp, OPD(3), evalOp<B>(rd<CType<bs.params[0]>>(fp, OPD(4)), ARG(CType<bs.params[1]>, 5, (Imm & 2) != 0)));
   NEXT(WORDS(6));
 }
 
@@ -117,9 +117,9 @@ HANDLER(opArithBrNz) {
 }
 
 // "(load (local.tee x (i32.add a b)))": x, a, b, dst, offset.
-template <typename Mem, typename Val>
+template <typename Mem, typename Val, unsigned Imm = 0>
 HANDLER(opStepLoad) {
-  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + rd<uint32_t>(fp, OPD(2));
+  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + ARG(uint32_t, 2, Imm != 0);
   wr<uint32_t>(fp, OPD(0), addr);
   Mem m;
   std::memcpy(&m, mem + uint64_t(addr) + OPD(4), sizeof(Mem));
@@ -191,9 +191,9 @@ HANDLER(opLoadCmpBr) {
 }
 
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
-template <typename Mem, typename Val>
+template <typename Mem, typename Val, unsigned Imm = 0>
 HANDLER(opLoadAdd) {
-  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + rd<uint32_t>(fp, OPD(2));
+  uint32_t addr = rd<uint32_t>(fp, OPD(1)) + ARG(uint32_t, 2, Imm != 0);
   Mem m;
   std::memcpy(&m, mem + uint64_t(addr) + OPD(3), sizeof(Mem));
   if constexpr (std::is_same_v<Val, Mem>) {
@@ -295,9 +295,9 @@ HANDLER(opChainRmw) {
 }
 
 // Store whose address is an i32.add of two slots: a, b, value, offset.
-template <typename Mem, typename Val>
+template <typename Mem, typename Val, unsigned Imm = 0>
 HANDLER(opStoreAdd) {
-  uint64_t ea = uint64_t(uint32_t(rd<uint32_t>(fp, OPD(0)) + rd<uint32_t>(fp, OPD(1)))) + OPD(3);
+  uint64_t ea = uint64_t(uint32_t(rd<uint32_t>(fp, OPD(0)) + ARG(uint32_t, 1, Imm != 0))) + OPD(3);
   Mem m = static_cast<Mem>(rd<Val>(fp, OPD(2)));
   std::memcpy(mem + ea, &m, sizeof(Mem));
   NEXT(WORDS(4));
@@ -377,6 +377,15 @@ struct OpList {
 // list indices, operand positions, flags). Entry<i0, i1, ...>::value is the
 // handler for one point of the grid, or null where the combination does not
 // type-check; Grid<Entry, n0, n1, ...>::at(i0, i1, ...) looks one up.
+// The operands of a handler that its immediate forms can take as values
+// (positions, and whether each is an i64), for the families whose last grid
+// dimension is the immediate mask.
+struct ImmSpec {
+  uint8_t n = 0;
+  uint8_t pos[2] = {};
+  bool wide[2] = {};
+};
+
 template <template <size_t...> class Entry, size_t... Dims>
 struct Grid {
   static constexpr size_t kRank = sizeof...(Dims);
@@ -403,6 +412,21 @@ struct Grid {
     return {entry<Flat>(std::make_index_sequence<kRank>())...};
   }
   static constexpr std::array<Handler, kSize> kTable = build(std::make_index_sequence<kSize>());
+
+  template <size_t Flat, size_t... K>
+  static constexpr ImmSpec immSpec(std::index_sequence<K...>) {
+    constexpr auto c = coords<Flat>();
+    using E = Entry<c[K]...>;
+    if constexpr (requires { E::imm; })
+      return E::imm;
+    else
+      return ImmSpec{};
+  }
+  template <size_t... Flat>
+  static constexpr std::array<ImmSpec, kSize> buildSpecs(std::index_sequence<Flat...>) {
+    return {immSpec<Flat>(std::make_index_sequence<kRank>())...};
+  }
+  static constexpr std::array<ImmSpec, kSize> kImmSpecs = buildSpecs(std::make_index_sequence<kSize>());
 
   // Null when any coordinate is out of range (e.g. -1 for "not in the list").
   template <typename... I>
@@ -472,14 +496,21 @@ inline Handler chainHandler(Opcode p, Opcode c, unsigned pos) {
   return ChainGrid::at(indexIn<ChainProducers>(p), pos, indexIn<ChainConsumers>(c));
 }
 
-template <size_t I, size_t Neg>
+template <size_t I, size_t Neg, size_t Imm>
 struct BrCmpEntry {
-  static constexpr Handler value = &opBrCmp < BranchCompares::ops[I], Neg != 0 > ;
+  static constexpr OpSignature sig = opInfo(BranchCompares::ops[I]).sig;
+  static constexpr ImmSpec imm = {uint8_t(sig.numParams - 1), {1}, {sig.params[1] == ValType::I64}};
+  static constexpr Handler value = []() -> Handler {
+    if constexpr (Imm > (1u << imm.n) - 1)
+      return nullptr;
+    else
+      return &opBrCmp<BranchCompares::ops[I], (Neg != 0), Imm>;
+  }();
 };
-using BrCmpGrid = Grid<BrCmpEntry, BranchCompares::ops.size(), 2>;
+using BrCmpGrid = Grid<BrCmpEntry, BranchCompares::ops.size(), 2, 2>;
 
 inline Handler brCmpHandler(Opcode cmp, bool negate) {
-  return BrCmpGrid::at(indexIn<BranchCompares>(cmp), negate ? 1 : 0);
+  return BrCmpGrid::at(indexIn<BranchCompares>(cmp), negate ? 1 : 0, 0);
 }
 
 using LoadOpLoads = OpList<Opcode::I32Load, Opcode::I64Load, Opcode::F32Load, Opcode::F64Load>;
@@ -565,37 +596,43 @@ using StepCompares = OpList<Opcode::I32Eq, Opcode::I32Ne, Opcode::I32LtS, Opcode
                             Opcode::I32GtU, Opcode::I32LeS, Opcode::I32LeU, Opcode::I32GeS, Opcode::I32GeU,
                             Opcode::I64Eq, Opcode::I64Ne, Opcode::I64LtS, Opcode::I64LtU, Opcode::I64GtS,
                             Opcode::I64GtU, Opcode::I64LeS, Opcode::I64LeU, Opcode::I64GeS, Opcode::I64GeU>;
-template <size_t AI, size_t Neg, size_t CI>
+template <size_t AI, size_t Neg, size_t CI, size_t Imm>
 struct ArithBrCmpEntry {
   static constexpr Opcode A = StepOps::ops[AI], C = StepCompares::ops[CI];
+  static constexpr bool wide = opInfo(A).sig.result == ValType::I64;
+  static constexpr ImmSpec imm = {2, {2, 3}, {wide, wide}};
   static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(A).sig.result == opInfo(C).sig.params[0])
-      return &opArithBrCmp < A, C, Neg != 0 > ;
+      return &opArithBrCmp<A, C, (Neg != 0), Imm>;
     else
       return nullptr;
   }();
 };
-using ArithBrCmpGrid = Grid<ArithBrCmpEntry, StepOps::ops.size(), 2, StepCompares::ops.size()>;
+using ArithBrCmpGrid = Grid<ArithBrCmpEntry, StepOps::ops.size(), 2, StepCompares::ops.size(), 4>;
 
 // "x = A(..); if (C(x, z)) branch" as one instruction, or null.
 inline Handler arithBrCmpHandler(Opcode a, Opcode c, bool negate) {
-  return ArithBrCmpGrid::at(indexIn<StepOps>(a), negate ? 1 : 0, indexIn<StepCompares>(c));
+  return ArithBrCmpGrid::at(indexIn<StepOps>(a), negate ? 1 : 0, indexIn<StepCompares>(c), 0);
 }
 
-template <size_t AI, size_t BI>
+template <size_t AI, size_t BI, size_t Imm>
 struct Step2Entry {
-  static constexpr Handler value = &opStep2<StepOps::ops[AI], StepOps::ops[BI]>;
+  static constexpr ImmSpec imm = {2,
+                                  {2, 5},
+                                  {opInfo(StepOps::ops[AI]).sig.result == ValType::I64,
+                                   opInfo(StepOps::ops[BI]).sig.result == ValType::I64}};
+  static constexpr Handler value = &opStep2<StepOps::ops[AI], StepOps::ops[BI], Imm>;
 };
-using Step2Grid = Grid<Step2Entry, StepOps::ops.size(), StepOps::ops.size()>;
+using Step2Grid = Grid<Step2Entry, StepOps::ops.size(), StepOps::ops.size(), 4>;
 
 inline Handler step2Handler(Opcode a, Opcode b) {
-  return Step2Grid::at(indexIn<StepOps>(a), indexIn<StepOps>(b));
+  return Step2Grid::at(indexIn<StepOps>(a), indexIn<StepOps>(b), 0);
 }
 
 using BrNzOps = OpList<Opcode::I32Add, Opcode::I32Sub>;
 template <size_t AI, size_t Neg>
 struct ArithBrNzEntry {
-  static constexpr Handler value = &opArithBrNz < BrNzOps::ops[AI], Neg != 0 > ;
+  static constexpr Handler value = &opArithBrNz<BrNzOps::ops[AI], (Neg != 0)>;
 };
 using ArithBrNzGrid = Grid<ArithBrNzEntry, BrNzOps::ops.size(), 2>;
 
@@ -611,7 +648,7 @@ struct LoadCmpBrEntry {
   static constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
   static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
-      return &opLoadCmpBr < L, WithAdd != 0, C, Neg != 0 > ;
+      return &opLoadCmpBr<L, (WithAdd != 0), C, (Neg != 0)>;
     else
       return nullptr;
   }();
@@ -635,8 +672,8 @@ using MacSubs = OpList<Opcode::F64Sub, Opcode::F32Sub, Opcode::I32Sub, Opcode::I
 template <size_t LI, size_t PosM, size_t WithAdd, size_t Sub, size_t PosA>
 struct LoadOpRmwEntry {
   static constexpr Opcode A = (Sub ? MacSubs::ops : MacAdds::ops)[LI];
-  static constexpr Handler value = &opLoadOpRmw < MacLoads::ops[LI], MacMuls::ops[LI], PosM, WithAdd != 0, A,
-                           PosA > ;
+  static constexpr Handler value =
+      &opLoadOpRmw<MacLoads::ops[LI], MacMuls::ops[LI], PosM, (WithAdd != 0), A, PosA>;
 };
 using LoadOpRmwGrid = Grid<LoadOpRmwEntry, MacLoads::ops.size(), 2, 2, 2, 2>;
 
@@ -658,19 +695,30 @@ inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool wit
   };                                                                             \
   using fn##Grid = Grid<fn##Entry, list::ops.size()>;                            \
   inline Handler fn(Opcode op) { return fn##Grid::at(indexIn<list>(op)); }
+// Families whose address addend (operand immPos) may be an immediate.
+#define WHARF_ACCESS_TABLE_IMM(fn, list, handler, immPos)                             \
+  template <size_t I, size_t Imm>                                                     \
+  struct fn##Entry {                                                                  \
+    using A = MemAccess<list::ops[I]>;                                                \
+    static constexpr ImmSpec imm = {1, {immPos}, {false}};                            \
+    static constexpr Handler value = &handler<typename A::Mem, typename A::Val, Imm>; \
+  };                                                                                  \
+  using fn##Grid = Grid<fn##Entry, list::ops.size(), 2>;                              \
+  inline Handler fn(Opcode op) { return fn##Grid::at(indexIn<list>(op), 0); }
 WHARF_ACCESS_TABLE(loadHandler, ScalarLoads, opLoad)
 WHARF_ACCESS_TABLE(storeHandler, ScalarStores, opStore)
 // "(load (local.tee x (i32.add a b)))"
-WHARF_ACCESS_TABLE(stepLoadHandler, ScalarLoads, opStepLoad)
+WHARF_ACCESS_TABLE_IMM(stepLoadHandler, ScalarLoads, opStepLoad, 2)
 // "(load (i32.add a b))"
-WHARF_ACCESS_TABLE(loadAddHandler, ScalarLoads, opLoadAdd)
+WHARF_ACCESS_TABLE_IMM(loadAddHandler, ScalarLoads, opLoadAdd, 2)
 // "(load (i32.add (i32.shl x k) base))"
 WHARF_ACCESS_TABLE(loadIdxHandler, ScalarLoads, opLoadIdx)
 // "(store (i32.add a b) v)"
-WHARF_ACCESS_TABLE(storeAddHandler, ScalarStores, opStoreAdd)
+WHARF_ACCESS_TABLE_IMM(storeAddHandler, ScalarStores, opStoreAdd, 1)
 // "(store (i32.add (i32.shl x k) base) v)"
 WHARF_ACCESS_TABLE(storeIdxHandler, ScalarStores, opStoreIdx)
 #undef WHARF_ACCESS_TABLE
+#undef WHARF_ACCESS_TABLE_IMM
 
 using BrTableIndexOps = OpList<Opcode::I32Add, Opcode::I32Sub, Opcode::I32And, Opcode::I32ShrU>;
 template <size_t I>

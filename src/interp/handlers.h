@@ -90,6 +90,20 @@ struct CTypeOf<ValType::V128> {
 template <ValType::Kind K>
 using CType = typename CTypeOf<K>::T;
 
+// An integer operand: a slot, or in a handler's immediate form (Imm) the
+// value itself, sign-extended from the 32-bit operand. Constants are
+// rewritten into immediates after compilation (a load fewer per constant).
+template <typename T, bool Imm>
+inline T arg(const Slot* fp, uint32_t opd) {
+  if constexpr (Imm) {
+    static_assert(std::is_integral_v<T>);
+    return static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(opd)));
+  } else {
+    return rd<T>(fp, opd);
+  }
+}
+#define ARG(T, k, imm) arg<T, (imm)>(fp, OPD(k))
+
 // ---- data movement and control ----
 
 HANDLER(opCopy1) {  // dst, src

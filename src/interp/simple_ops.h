@@ -54,8 +54,9 @@ inline TrapKind trapKindOf(sem::TrapCode c) {
 }
 
 // Operands: dst, params..., then a lane index (Lane) or, after the operand
-// words, the 16 shuffle lane bytes (Shuffle).
-template <Opcode Op, typename Fn>
+// words, the 16 shuffle lane bytes (Shuffle). Imm: the second param is an
+// immediate (integer binary ops).
+template <Opcode Op, typename Fn, unsigned Imm = 0>
 HANDLER(opSimple) {
   constexpr OpInfo info = opInfo(Op);
   constexpr OpSignature sig = info.sig;
@@ -80,7 +81,7 @@ HANDLER(opSimple) {
     if constexpr (np == 1) {
       return f();
     } else if constexpr (np == 2) {
-      return f(rd<CType<sig.params[1]>>(fp, OPD(2)));
+      return f(ARG(CType<sig.params[1]>, 2, Imm != 0));
     } else {
       return f(rd<CType<sig.params[1]>>(fp, OPD(2)), rd<CType<sig.params[2]>>(fp, OPD(3)));
     }
@@ -130,6 +131,27 @@ constexpr Handler simpleHandlerFor() {
 inline constexpr Handler kSimpleHandlers[] = {
 #define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
   simpleHandlerFor<Opcode::name, semdispatch::name##Fn>(),
+#include "common/opcodes.def"
+#undef WHARF_OP
+};
+
+// Binary ops whose second param is an integer can take it as an immediate.
+constexpr bool hasImmediateForm(Opcode op) {
+  const OpInfo& info = opInfo(op);
+  return isSimpleOp(op) && info.imm == ImmKind::None && info.sig.numParams == 2 &&
+         (info.sig.params[1] == ValType::I32 || info.sig.params[1] == ValType::I64);
+}
+template <Opcode Op, typename Fn>
+constexpr Handler simpleImmHandlerFor() {
+  if constexpr (hasImmediateForm(Op)) {
+    return &opSimple<Op, Fn, 1>;
+  } else {
+    return nullptr;
+  }
+}
+inline constexpr Handler kSimpleImmHandlers[] = {
+#define WHARF_OP(name, prefix, code, text, imm, sig, feature, flags) \
+  simpleImmHandlerFor<Opcode::name, semdispatch::name##Fn>(),
 #include "common/opcodes.def"
 #undef WHARF_OP
 };

@@ -1,7 +1,7 @@
-// Handler replicas (see replicas.h): a replica calls its handler in tail
+// Handler variants (see variants.h). A replica calls its handler in tail
 // position and is flattened, so the handler's body, final indirect jump
 // included, is inlined into it.
-#include "interp/replicas.h"
+#include "interp/variants.h"
 
 #include <algorithm>
 #include <utility>
@@ -52,21 +52,78 @@ constexpr auto kScalarSimple = [] {
   return a;
 }();
 
+constexpr auto kScalarSimpleImm = [] {
+  std::array<Handler, std::size(kSimpleImmHandlers)> a{};
+  for (size_t i = 0; i < a.size(); ++i) a[i] = kSimpleImmHandlers[i];
+  return a;
+}();
+
 constexpr std::array<Handler, 10> kPlain = {&opCopy1,      &opCopyPair,  &opCopyTriple, &opCopyJump,
                                             &opJump,       &opBrIf,      &opBrUnless,   &opSelect1,
                                             &opGlobalGet1, &opGlobalSet1};
 
-struct Index {
-  std::vector<std::pair<Handler, const Handler*>> byHandler;  // sorted
+// Handlers sorted by address, for lookups.
+template <typename V>
+struct SortedMap {
+  std::vector<std::pair<Handler, V>> entries;
+  void finish() {
+    auto less = [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); };
+    std::stable_sort(entries.begin(), entries.end(), less);
+    // A handler listed by two families (e.g. a plain load) keeps one entry.
+    entries.erase(std::unique(entries.begin(), entries.end(),
+                              [](const auto& a, const auto& b) { return a.first == b.first; }),
+                  entries.end());
+  }
+  const V* find(Handler h) const {
+    auto it = std::lower_bound(entries.begin(), entries.end(), h,
+                               [](const auto& e, Handler x) { return std::less<>()(e.first, x); });
+    return it != entries.end() && it->first == h ? &it->second : nullptr;
+  }
+};
+
+struct ImmIndex {
+  SortedMap<ImmediateForms> map;
+  // A family whose grid's last dimension is the immediate mask.
+  template <typename G>
+  void add() {
+    constexpr size_t m = G::kDims[G::kRank - 1];
+    for (size_t i = 0; i < G::kSize; i += m) {
+      const ImmSpec& spec = G::kImmSpecs[i];
+      if (!G::kTable[i] || spec.n == 0) continue;
+      ImmediateForms f{&G::kTable[i], spec.n, {spec.pos[0], spec.pos[1]}, {spec.wide[0], spec.wide[1]}};
+      map.entries.emplace_back(G::kTable[i], f);
+    }
+  }
+  std::array<std::array<Handler, 2>, std::size(kSimpleHandlers)> simple{};
+  ImmIndex() {
+    for (size_t i = 0; i < simple.size(); ++i) {
+      if (!kSimpleImmHandlers[i]) continue;
+      simple[i] = {kSimpleHandlers[i], kSimpleImmHandlers[i]};
+      bool wide = opInfo(static_cast<Opcode>(i)).sig.params[1] == ValType::I64;
+      map.entries.emplace_back(kSimpleHandlers[i], ImmediateForms{simple[i].data(), 1, {2}, {wide}});
+    }
+    add<BrCmpGrid>();
+    add<ArithBrCmpGrid>();
+    add<Step2Grid>();
+    add<stepLoadHandlerGrid>();
+    add<loadAddHandlerGrid>();
+    add<storeAddHandlerGrid>();
+    map.finish();
+  }
+};
+
+struct ReplicaIndex {
+  SortedMap<const Handler*> map;
 
   template <const auto& Table>
   void add() {
     const auto& sets = Replicated<Table>::kSets;
     for (size_t i = 0; i < Table.size(); ++i)
-      if (Table[i]) byHandler.emplace_back(Table[i], sets[i].data());
+      if (Table[i]) map.entries.emplace_back(Table[i], sets[i].data());
   }
-  Index() {
+  ReplicaIndex() {
     add<kScalarSimple>();
+    add<kScalarSimpleImm>();
     add<kPlain>();
     add<ChainGrid::kTable>();
     add<BrCmpGrid::kTable>();
@@ -89,22 +146,22 @@ struct Index {
     add<loadIdxHandlerGrid::kTable>();
     add<storeAddHandlerGrid::kTable>();
     add<storeIdxHandlerGrid::kTable>();
-    auto less = [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); };
-    std::sort(byHandler.begin(), byHandler.end(), less);
-    // A handler listed by two families (e.g. a plain load) keeps one entry.
-    byHandler.erase(std::unique(byHandler.begin(), byHandler.end(),
-                                [](const auto& a, const auto& b) { return a.first == b.first; }),
-                    byHandler.end());
+    map.finish();
   }
 };
 
 }  // namespace
 
+ImmediateForms immediateForms(Handler h) {
+  static const ImmIndex index;
+  const ImmediateForms* f = index.map.find(h);
+  return f ? *f : ImmediateForms{};
+}
+
 const Handler* handlerReplicas(Handler h) {
-  static const Index index;
-  auto it = std::lower_bound(index.byHandler.begin(), index.byHandler.end(), h,
-                             [](const auto& e, Handler x) { return std::less<>()(e.first, x); });
-  return it != index.byHandler.end() && it->first == h ? it->second : nullptr;
+  static const ReplicaIndex index;
+  const Handler* const* r = index.map.find(h);
+  return r ? *r : nullptr;
 }
 
 }  // namespace wharf::interp
