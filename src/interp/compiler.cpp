@@ -401,8 +401,24 @@ class FunctionCompiler {
     } else {
       j = emit(opJump, {0});
     }
+    uint32_t dest = target.loopStart;
+    if (target.kind == Ctrl::Loop && dest + WORDS(2) <= j && code_[dest].h == opCopy1) {
+      // The loop starts with a copy (a loop variable): the back edge does it
+      // and jumps past it.
+      uint32_t d = operandOf(dest, 0), s = operandOf(dest, 1);
+      if (k == 0) {
+        truncate(j);
+        j = emit(opCopyJump, {d, s, 0});
+      } else {
+        uint32_t d0 = operandOf(j, 0), s0 = operandOf(j, 1);
+        truncate(j);
+        j = emit(opCopyPairJump, {d0, s0, d, s, 0});
+      }
+      k += 2;
+      dest += WORDS(2);
+    }
     if (target.kind == Ctrl::Loop)
-      patchBranch(j, k, target.loopStart);
+      patchBranch(j, k, dest);
     else
       target.fixups.push_back({j, k});
   }

@@ -130,6 +130,11 @@ HANDLER(opCopyJump) {  // dst, src, offset
   fp[OPD(0)] = fp[OPD(1)];
   DISPATCH_TO(ip + OPDS(2));
 }
+HANDLER(opCopyPairJump) {  // dst0, src0, dst1, src1, offset
+  fp[OPD(0)] = fp[OPD(1)];
+  fp[OPD(2)] = fp[OPD(3)];
+  DISPATCH_TO(ip + OPDS(4));
+}
 HANDLER(opJump) {  // offset
   DISPATCH_TO(ip + OPDS(0));
 }

@@ -58,9 +58,9 @@ constexpr auto kScalarSimpleImm = [] {
   return a;
 }();
 
-constexpr std::array<Handler, 10> kPlain = {&opCopy1,      &opCopyPair,  &opCopyTriple, &opCopyJump,
-                                            &opJump,       &opBrIf,      &opBrUnless,   &opSelect1,
-                                            &opGlobalGet1, &opGlobalSet1};
+constexpr std::array<Handler, 11> kPlain = {&opCopyPairJump, &opCopy1,      &opCopyPair,  &opCopyTriple,
+                                            &opCopyJump,     &opJump,       &opBrIf,      &opBrUnless,
+                                            &opSelect1,      &opGlobalGet1, &opGlobalSet1};
 
 // Handlers sorted by address, for lookups.
 template <typename V>
