@@ -3,16 +3,18 @@
 # through the replayer built from that target's source, then a sample of seeds
 # from the spec testsuite (scripts for fuzz_text; their modules, made with
 # make_corpus.sh, for the binary targets).
-# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN
+# fuzz_wasi (WASI) replays REGRESSIONS/wasi/; it needs no seeds.
+# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN [WASI]
 set -eu
 regressions=$1 suite=$2 seeds=$3
-decode_validate=$4 text=$5 run=$6
+decode_validate=$4 text=$5 run=$6 wasi=${7:-}
 here=$(dirname "$0")
 
 for exe in "$decode_validate" "$text" "$run"; do
   dir=$regressions/$(basename "$exe")
   if [ -d "$dir" ]; then "$exe" "$dir"; fi
 done
+if [ -n "$wasi" ] && [ -d "$regressions/wasi" ]; then "$wasi" "$regressions/wasi"; fi
 
 if [ ! -d "$suite" ]; then
   echo "SKIPPED seed replay: no spec testsuite at $suite"
