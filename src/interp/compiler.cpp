@@ -248,7 +248,8 @@ class FunctionCompiler {
         }
       }
       if (loadFeed_.instr != UINT32_MAX && brCmpHandler(lastOp_, negate)) {
-        if (Handler h = loadCmpBrHandler(loadFeed_.load, loadFeed_.withAdd, lastOp_, negate)) {
+        bool tee = loadFeed_.tee != UINT32_MAX;
+        if (Handler h = loadCmpBrHandler(loadFeed_.load, loadFeed_.withAdd, lastOp_, negate, tee)) {
           unsigned na = loadFeed_.withAdd ? 2 : 1;
           std::vector<uint32_t> ops;
           for (unsigned k = 0; k < na + 1; ++k)
@@ -256,6 +257,7 @@ class FunctionCompiler {
           if (opInfo(lastOp_).sig.numParams == 2) ops.push_back(operandOf(lastOpInstr_, 2));
           uint32_t k = static_cast<uint32_t>(ops.size());
           ops.push_back(0);
+          if (tee) ops.push_back(loadFeed_.tee);
           truncate(loadFeed_.instr);
           loadFeed_ = {};
           lastOpInstr_ = UINT32_MAX;
@@ -577,7 +579,8 @@ class FunctionCompiler {
     Opcode load = Opcode::Nop;
     bool withAdd = false;
     uint32_t instr = UINT32_MAX;
-  } loadFeed_;  // the load right before the last simple op, feeding its first operand
+    uint32_t tee = UINT32_MAX;  // the local the load wrote, if not a temp
+  } loadFeed_;                  // the load right before the last simple op, feeding its first operand
   struct LoadOp {
     Opcode load = Opcode::Nop, op = Opcode::Nop;
     unsigned pos = 0;
@@ -797,13 +800,19 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
             st.ops[st.n] = t->first;
             st.x[st.n] = operandOf(lastOpInstr_, 1);
             st.k[st.n] = t->second;
-            if (Handler f = shiftXorHandler(st.wide, st.ops, st.n + 1)) {
+            bool same = true;
+            for (unsigned i = 0; i < st.n; ++i) same = same && st.x[i] == st.x[st.n];
+            if (Handler f = shiftXorHandler(st.wide, same, st.ops, st.n + 1)) {
               ++st.n;
               truncate(st.instr);
               lastOpInstr_ = UINT32_MAX;
               Entry d = pushTemp(ValType::i64());
               std::vector<uint32_t> ops = {d.slot};
-              for (unsigned i = 0; i < st.n; ++i) ops.insert(ops.end(), {st.x[i], st.k[i]});
+              if (same) ops.push_back(st.x[0]);
+              for (unsigned i = 0; i < st.n; ++i) {
+                if (!same) ops.push_back(st.x[i]);
+                ops.push_back(st.k[i]);
+              }
               st.instr = emitOps(f, ops);
               st.end = here();
               st.h = f;
@@ -832,6 +841,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     bool loadFed = lastOpInstr_ != UINT32_MAX && indexIn<CmpBrLoads>(lastOp_) >= 0 && n >= 1 &&
                    isLastResult(args[0], stack_.size() + 1) && (n == 1 || args[1].kind != Entry::Temp);
     LoadFeed feed{lastOp_, lastIsLoadAdd_, lastOpInstr_};
+    // Or the load wrote a local (local.tee) that is the first operand.
+    if (!loadFed && lastOpInstr_ != UINT32_MAX && indexIn<CmpBrLoads>(lastOp_) >= 0 && n >= 1 &&
+        args[0].kind == Entry::Local && lastOpInstr_ + WORDS(3) == here() &&
+        operandOf(lastOpInstr_, 0) == args[0].slot && lastLabel_ <= lastOpInstr_ &&
+        (n == 1 || args[1].kind != Entry::Temp)) {
+      loadFed = true;
+      feed.tee = args[0].slot;
+    }
     ValType rt = info.sig.result == ValType::V128 ? ValType::v128() : ValType::i32();
     Entry d = pushTemp(rt);
     ops[0] = d.slot;
@@ -1057,6 +1074,15 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       Entry cond = pop();
       Entry b = pop();
       Entry a = pop();
+      if (a.width == 1 && isLastResult(cond, stack_.size() + 3)) {
+        if (Handler f = cmpSelectHandler(lastOp_)) {
+          std::vector<uint32_t> ops = takeLastOp();  // the compare's params
+          Entry d = pushTemp(ValType::i64());
+          ops.insert(ops.begin(), {d.slot, a.slot, b.slot});
+          markDst(emitOps(f, ops), 0);
+          return {};
+        }
+      }
       Entry d = pushTemp(a.width == 2 ? ValType::v128() : ValType::i64());
       uint32_t i = emit(a.width == 2 ? opSelect2 : opSelect1, {d.slot, a.slot, b.slot, cond.slot});
       markDst(i, 0);

@@ -168,11 +168,13 @@ WHARF_MEM_ACCESS(I64Store32, uint32_t, uint64_t)
 
 // Load, compare with a slot, branch: "if (p[i] == c)". Operands: the load's
 // address (one slot, or two summed when WithAdd), the load offset, the other
-// compare operand (absent for eqz), the branch offset.
-template <Opcode L, bool WithAdd, Opcode C, bool Neg>
+// compare operand (absent for eqz), the branch offset, and with Tee the local
+// that also receives the loaded value ("(local.tee x (load ..))").
+template <Opcode L, bool WithAdd, Opcode C, bool Neg, bool Tee = false>
 HANDLER(opLoadCmpBr) {
   constexpr unsigned na = WithAdd ? 2 : 1;
   constexpr OpSignature cs = opInfo(C).sig;
+  constexpr unsigned k = na + 1 + (cs.numParams - 1);  // the branch offset operand
   uint32_t addr = rd<uint32_t>(fp, OPD(0));
   if constexpr (WithAdd) addr += rd<uint32_t>(fp, OPD(1));
   using Mem = typename MemAccess<L>::Mem;
@@ -180,14 +182,14 @@ HANDLER(opLoadCmpBr) {
   Mem m;
   std::memcpy(&m, mem + uint64_t(addr) + OPD(na), sizeof(Mem));
   Val v = static_cast<Val>(m);
+  if constexpr (Tee) wr<Val>(fp, OPD(k + 1), v);  // before the other operand is read: it may be x
   uint32_t c;
   if constexpr (cs.numParams == 1)
     c = evalOp<C>(v);
   else
     c = evalOp<C>(v, rd<Val>(fp, OPD(na + 1)));
-  constexpr unsigned k = na + 1 + (cs.numParams - 1);  // the branch offset operand
   if ((c != 0) != Neg) DISPATCH_TO(ip + OPDS(k));
-  NEXT(WORDS(k + 1));
+  NEXT(WORDS(k + 1 + (Tee ? 1 : 0)));
 }
 
 // Load whose address is an i32.add of two slots: dst, a, b, offset.
@@ -338,17 +340,39 @@ HANDLER(opBrTableOp) {
 }
 
 // XOR of shifted / rotated values, as in hash functions ("rotr(e, 6) ^
-// rotr(e, 11) ^ rotr(e, 25)"): dst, then (x, k) per term, k an immediate.
-template <typename T, Opcode... S>
+// rotr(e, 11) ^ rotr(e, 25)"): dst, then (x, k) per term, k an immediate;
+// when all terms shift the same x (Same): dst, x, then the k of each term.
+template <typename T, bool Same, Opcode... S>
 HANDLER(opShiftXor) {
   constexpr unsigned n = sizeof...(S);
   constexpr Opcode ops[] = {S...};
   T r = 0;
-  [&]<size_t... I>(std::index_sequence<I...>) {
-    ((r ^= static_cast<T>(evalOp<ops[I]>(rd<T>(fp, OPD(1 + 2 * I)), static_cast<T>(OPD(2 + 2 * I))))), ...);
-  }(std::make_index_sequence<n>());
+  if constexpr (Same) {
+    T x = rd<T>(fp, OPD(1));
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      ((r ^= static_cast<T>(evalOp<ops[I]>(x, static_cast<T>(OPD(2 + I))))), ...);
+    }(std::make_index_sequence<n>());
+  } else {
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      ((r ^= static_cast<T>(evalOp<ops[I]>(rd<T>(fp, OPD(1 + 2 * I)), static_cast<T>(OPD(2 + 2 * I))))), ...);
+    }(std::make_index_sequence<n>());
+  }
   wr<T>(fp, OPD(0), r);
-  NEXT(WORDS(1 + 2 * n));
+  NEXT(WORDS(Same ? 2 + n : 1 + 2 * n));
+}
+
+// select whose condition is a compare ("x < y ? a : b"), one-slot values:
+// dst, a, b, then the compare's params.
+template <Opcode Cmp, unsigned Imm = 0>
+HANDLER(opCmpSelect) {
+  constexpr OpSignature cs = opInfo(Cmp).sig;
+  uint32_t c;
+  if constexpr (cs.numParams == 1)
+    c = evalOp<Cmp>(rd<CType<cs.params[0]>>(fp, OPD(3)));
+  else
+    c = evalOp<Cmp>(rd<CType<cs.params[0]>>(fp, OPD(3)), ARG(CType<cs.params[1]>, 4, Imm != 0));
+  fp[OPD(0)] = fp[c ? OPD(1) : OPD(2)];
+  NEXT(WORDS(3 + cs.numParams));
 }
 
 // Binary op whose result is stored: addr, a, b, offset.
@@ -643,23 +667,23 @@ inline Handler arithBrNzHandler(Opcode a, bool negate) {
 using CmpBrLoads =
     OpList<Opcode::I32Load, Opcode::I64Load, Opcode::I32Load8U, Opcode::I32Load8S, Opcode::I32Load16U>;
 
-template <size_t LI, size_t WithAdd, size_t Neg, size_t CI>
+template <size_t LI, size_t WithAdd, size_t Neg, size_t CI, size_t Tee>
 struct LoadCmpBrEntry {
   static constexpr Opcode L = CmpBrLoads::ops[LI], C = BranchCompares::ops[CI];
   static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result == opInfo(C).sig.params[0])
-      return &opLoadCmpBr<L, (WithAdd != 0), C, (Neg != 0)>;
+      return &opLoadCmpBr<L, (WithAdd != 0), C, (Neg != 0), (Tee != 0)>;
     else
       return nullptr;
   }();
 };
-using LoadCmpBrGrid = Grid<LoadCmpBrEntry, CmpBrLoads::ops.size(), 2, 2, BranchCompares::ops.size()>;
+using LoadCmpBrGrid = Grid<LoadCmpBrEntry, CmpBrLoads::ops.size(), 2, 2, BranchCompares::ops.size(), 2>;
 
 // "if (load(..) <cmp> x)" as one instruction (the load result being the
 // compare's first operand), or null.
-inline Handler loadCmpBrHandler(Opcode load, bool withAdd, Opcode cmp, bool negate) {
+inline Handler loadCmpBrHandler(Opcode load, bool withAdd, Opcode cmp, bool negate, bool tee) {
   return LoadCmpBrGrid::at(indexIn<CmpBrLoads>(load), withAdd ? 1 : 0, negate ? 1 : 0,
-                           indexIn<BranchCompares>(cmp));
+                           indexIn<BranchCompares>(cmp), tee ? 1 : 0);
 }
 
 // Multiply-accumulate into memory (opLoadOpRmw), per load type: the load,
@@ -731,14 +755,14 @@ inline Handler brTableOpHandler(Opcode op) { return BrTableOpGrid::at(indexIn<Br
 // Shift terms of opShiftXor, per type (rotr is a rotl by the complement).
 using ShiftTerms32 = OpList<Opcode::I32Rotl, Opcode::I32ShrU, Opcode::I32Shl>;
 using ShiftTerms64 = OpList<Opcode::I64Rotl, Opcode::I64ShrU, Opcode::I64Shl>;
-template <size_t Wide, size_t... S>
+template <size_t Wide, size_t Same, size_t... S>
 struct ShiftXorEntry {
   using L = std::conditional_t<Wide != 0, ShiftTerms64, ShiftTerms32>;
   using T = std::conditional_t<Wide != 0, uint64_t, uint32_t>;
-  static constexpr Handler value = &opShiftXor<T, L::ops[S]...>;
+  static constexpr Handler value = &opShiftXor<T, (Same != 0), L::ops[S]...>;
 };
-using ShiftXor2Grid = Grid<ShiftXorEntry, 2, 3, 3>;
-using ShiftXor3Grid = Grid<ShiftXorEntry, 2, 3, 3, 3>;
+using ShiftXor2Grid = Grid<ShiftXorEntry, 2, 2, 3, 3>;
+using ShiftXor3Grid = Grid<ShiftXorEntry, 2, 2, 3, 3, 3>;
 
 // The term index of a shift opcode in its type's list, or -1.
 inline int shiftTermIndex(Opcode op) {
@@ -746,12 +770,12 @@ inline int shiftTermIndex(Opcode op) {
   return i >= 0 ? i : indexIn<ShiftTerms64>(op);
 }
 // opShiftXor for the given terms (2 or 3 of them, all i32 or all i64), or null.
-inline Handler shiftXorHandler(bool wide, const Opcode* terms, unsigned n) {
+inline Handler shiftXorHandler(bool wide, bool same, const Opcode* terms, unsigned n) {
   int t[3];
   for (unsigned i = 0; i < n; ++i)
     t[i] = wide ? indexIn<ShiftTerms64>(terms[i]) : indexIn<ShiftTerms32>(terms[i]);
-  if (n == 2) return ShiftXor2Grid::at(wide ? 1 : 0, t[0], t[1]);
-  if (n == 3) return ShiftXor3Grid::at(wide ? 1 : 0, t[0], t[1], t[2]);
+  if (n == 2) return ShiftXor2Grid::at(wide ? 1 : 0, same ? 1 : 0, t[0], t[1]);
+  if (n == 3) return ShiftXor3Grid::at(wide ? 1 : 0, same ? 1 : 0, t[0], t[1], t[2]);
   return nullptr;
 }
 
@@ -772,5 +796,19 @@ inline Handler chainRmwHandler(Opcode load, Opcode mul, unsigned posM, Opcode ac
   int ai = indexIn<ProdAccs>(acc) - 2 * ti;
   return ChainRmwGrid::at(ti, posM, ai < 0 || ai > 1 ? -1 : ai, posA);
 }
+
+template <size_t I, size_t Imm>
+struct CmpSelectEntry {
+  static constexpr OpSignature sig = opInfo(BranchCompares::ops[I]).sig;
+  static constexpr ImmSpec imm = {uint8_t(sig.numParams - 1), {4}, {sig.params[1] == ValType::I64}};
+  static constexpr Handler value = []() -> Handler {
+    if constexpr (Imm > (1u << imm.n) - 1)
+      return nullptr;
+    else
+      return &opCmpSelect<BranchCompares::ops[I], Imm>;
+  }();
+};
+using CmpSelectGrid = Grid<CmpSelectEntry, BranchCompares::ops.size(), 2>;
+inline Handler cmpSelectHandler(Opcode cmp) { return CmpSelectGrid::at(indexIn<BranchCompares>(cmp), 0); }
 
 }  // namespace wharf::interp

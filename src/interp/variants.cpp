@@ -108,6 +108,7 @@ struct ImmIndex {
     add<stepLoadHandlerGrid>();
     add<loadAddHandlerGrid>();
     add<storeAddHandlerGrid>();
+    add<CmpSelectGrid>();
     map.finish();
   }
 };
@@ -139,6 +140,7 @@ struct ReplicaIndex {
     add<ShiftXor3Grid::kTable>();
     add<BrTableOpGrid::kTable>();
     add<ChainRmwGrid::kTable>();
+    add<CmpSelectGrid::kTable>();
     add<loadHandlerGrid::kTable>();
     add<storeHandlerGrid::kTable>();
     add<stepLoadHandlerGrid::kTable>();

@@ -214,3 +214,42 @@
 (assert_return (invoke "fib2" (i32.const 1)) (i64.const 1))
 (assert_return (invoke "fib2" (i32.const 2)) (i64.const 2))
 (assert_return (invoke "fib2" (i32.const 10)) (i64.const 89))
+
+;; select on a compare.
+(module
+  (func (export "min_s") (param i32 i32) (result i32)
+    (select (local.get 0) (local.get 1) (i32.lt_s (local.get 0) (local.get 1))))
+  (func (export "clamp64") (param i64) (result i64)
+    (select (i64.const -5) (local.get 0) (i64.lt_s (local.get 0) (i64.const -5))))
+  (func (export "pick_f64") (param i32 f64 f64) (result f64)
+    (select (local.get 1) (local.get 2) (i32.eqz (local.get 0))))
+  (func (export "upper") (param i32) (result i32)
+    (select (i32.sub (local.get 0) (i32.const 32)) (local.get 0)
+            (i32.lt_u (i32.sub (local.get 0) (i32.const 97)) (i32.const 26)))))
+(assert_return (invoke "min_s" (i32.const -1) (i32.const 1)) (i32.const -1))
+(assert_return (invoke "min_s" (i32.const 3) (i32.const 2)) (i32.const 2))
+(assert_return (invoke "clamp64" (i64.const -7)) (i64.const -5))
+(assert_return (invoke "clamp64" (i64.const 0x1_0000_0000)) (i64.const 0x1_0000_0000))
+(assert_return (invoke "pick_f64" (i32.const 0) (f64.const 1.5) (f64.const 2.5)) (f64.const 1.5))
+(assert_return (invoke "pick_f64" (i32.const 7) (f64.const 1.5) (f64.const 2.5)) (f64.const 2.5))
+(assert_return (invoke "upper" (i32.const 0x61)) (i32.const 0x41))
+(assert_return (invoke "upper" (i32.const 0x7b)) (i32.const 0x7b))
+(assert_return (invoke "upper" (i32.const 0x20)) (i32.const 0x20))
+
+;; A load kept in a local (local.tee) and compared: "while (a[i] < pivot) ++i".
+(module
+  (memory 1)
+  (data (i32.const 0) "\01\00\00\00\02\00\00\00\07\00\00\00\03\00\00\00")
+  (func (export "scan") (param i32) (result i32) (local i32 i32)
+    (local.set 1 (i32.const -4))
+    (loop
+      (br_if 0 (i32.lt_s (local.tee 2 (i32.load (local.tee 1 (i32.add (local.get 1) (i32.const 4)))))
+                         (local.get 0))))
+    (i32.add (i32.shl (local.get 1) (i32.const 8)) (local.get 2)))
+  (func (export "self") (param i32) (result i32) (local i32)
+    (if (i32.eq (local.tee 1 (i32.load8_u (local.get 0))) (local.get 1))
+      (then (return (local.get 1))))
+    (i32.const -1)))
+(assert_return (invoke "scan" (i32.const 3)) (i32.const 0x807))
+(assert_return (invoke "scan" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "self" (i32.const 8)) (i32.const 7))
