@@ -1344,20 +1344,27 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Store: {
       Entry v = pop(), addr = pop();
       if (isLastResult(v, stack_.size() + 2) && rmw_.instr == lastOpInstr_) {
-        if (Handler f = loadOpStoreHandler(rmw_.load, rmw_.op, rmw_.pos, op)) {
-          uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
-                   other = operandOf(rmw_.instr, 3);
+        uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
+                 other = operandOf(rmw_.instr, 3);
+        // Storing where it loaded: the address is read once.
+        bool inPlace = la == addr.slot && lo == offset;
+        auto storeAt = [&](std::vector<uint32_t> ops) {
+          if (!inPlace) ops.insert(ops.end(), {addr.slot, offset});
+          return ops;
+        };
+        if (Handler f = loadOpStoreHandler(rmw_.load, rmw_.op, rmw_.pos, op, inPlace)) {
           // "p[i] += x * y * z": the other operand is the temp result of a
           // chain of two multiplies right before.
           if (Handler g = chainedProduct(other, rmw_.instr)) {
-            if (Handler k = chainRmwHandler(rmw_.load, lastChain_.p, lastChain_.pos, rmw_.op, rmw_.pos)) {
+            if (Handler k =
+                    chainRmwHandler(rmw_.load, lastChain_.p, lastChain_.pos, rmw_.op, rmw_.pos, inPlace)) {
               (void)g;
               uint32_t x = operandOf(lastChain_.instr, 1), y = operandOf(lastChain_.instr, 2),
                        z = operandOf(lastChain_.instr, 3);
               truncate(lastChain_.instr);
               rmw_.instr = UINT32_MAX;
               lastChain_ = {};
-              emitOps(k, {x, y, z, la, lo, addr.slot, offset});
+              emitOps(k, storeAt({x, y, z, la, lo}));
               return {};
             }
           }
@@ -1366,22 +1373,22 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           const LoadOp& m = prevLoadOp_;
           if (m.instr != UINT32_MAX && m.end() == rmw_.instr && code_[m.instr].h == m.h &&
               lastLabel_ <= m.instr && operandOf(m.instr, 0) == other && other >= tempBase_) {
-            if (Handler g = loadOpRmwHandler(m.load, m.op, m.pos, m.withAdd, rmw_.op, rmw_.pos)) {
+            if (Handler g = loadOpRmwHandler(m.load, m.op, m.pos, m.withAdd, rmw_.op, rmw_.pos, inPlace)) {
               unsigned na = m.withAdd ? 2 : 1;
               std::vector<uint32_t> ops;
               for (unsigned k = 0; k < na + 2; ++k)
                 ops.push_back(operandOf(m.instr, 1 + k));  // addr.., off, other
-              ops.insert(ops.end(), {la, lo, addr.slot, offset});
+              ops.insert(ops.end(), {la, lo});
               truncate(m.instr);
               rmw_.instr = UINT32_MAX;
               prevLoadOp_ = lastLoadOp_ = {};
-              emitOps(g, ops);
+              emitOps(g, storeAt(ops));
               return {};
             }
           }
           truncate(rmw_.instr);
           rmw_.instr = UINT32_MAX;
-          emitOps(f, {la, lo, other, addr.slot, offset});
+          emitOps(f, storeAt({la, lo, other}));
           return {};
         }
       }
@@ -1395,16 +1402,19 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
               lastLoad_.instr + WORDS(3) != lastChain_.instr || code_[lastLoad_.instr].h != lastLoad_.h ||
               operandOf(lastLoad_.instr, 0) != loaded || loaded < tempBase_ || lastLabel_ > lastLoad_.instr)
             continue;
-          Handler k = chainRmwHandler(lastLoad_.op, lastChain_.p, lastChain_.pos, lastOp_, posA);
+          uint32_t la = operandOf(lastLoad_.instr, 1), lo = operandOf(lastLoad_.instr, 2);
+          bool inPlace = la == addr.slot && lo == offset;
+          Handler k = chainRmwHandler(lastLoad_.op, lastChain_.p, lastChain_.pos, lastOp_, posA, inPlace);
           if (!k || opInfo(op).sig.params[1] != opInfo(lastLoad_.op).sig.result) continue;
           uint32_t x = operandOf(lastChain_.instr, 1), y = operandOf(lastChain_.instr, 2),
                    z = operandOf(lastChain_.instr, 3);
-          uint32_t la = operandOf(lastLoad_.instr, 1), lo = operandOf(lastLoad_.instr, 2);
           truncate(lastLoad_.instr);
           lastOpInstr_ = UINT32_MAX;
           lastChain_ = {};
           lastLoad_ = {};
-          emitOps(k, {x, y, z, la, lo, addr.slot, offset});
+          std::vector<uint32_t> ops = {x, y, z, la, lo};
+          if (!inPlace) ops.insert(ops.end(), {addr.slot, offset});
+          emitOps(k, ops);
           return {};
         }
       }

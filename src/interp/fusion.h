@@ -241,29 +241,34 @@ HANDLER(opLoadAddOp) {
   NEXT(WORDS(5));
 }
 
+// The read-modify-write handlers below store either to their own address
+// and offset operands or, InPlace, where they loaded (one address read).
+#define RMW_STORE_AT(k, loadAt) (InPlace ? (loadAt) : mem + uint64_t(rd<uint32_t>(fp, OPD(k))) + OPD((k) + 1))
+
 // Read-modify-write "mem[q] = C(mem[p], other)" (e.g. `x[i] += y`):
-// operands loadAddr, loadOffset, other, storeAddr, storeOffset.
-template <Opcode L, Opcode C, unsigned Pos>
+// operands loadAddr, loadOffset, other[, storeAddr, storeOffset].
+template <Opcode L, Opcode C, unsigned Pos, bool InPlace = false>
 HANDLER(opLoadOpStore) {
   constexpr OpSignature cs = opInfo(C).sig;
   using T = CType<opInfo(L).sig.result>;
+  uint8_t* p = mem + uint64_t(rd<uint32_t>(fp, OPD(0))) + OPD(1);
   T v;
-  std::memcpy(&v, mem + uint64_t(rd<uint32_t>(fp, OPD(0))) + OPD(1), sizeof(T));
+  std::memcpy(&v, p, sizeof(T));
   using CR = CType<cs.result>;
   CR r;
   if constexpr (Pos == 0)
     r = evalOp<C>(v, rd<CType<cs.params[1]>>(fp, OPD(2)));
   else
     r = evalOp<C>(rd<CType<cs.params[0]>>(fp, OPD(2)), v);
-  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(3))) + OPD(4), &r, sizeof(CR));
-  NEXT(WORDS(5));
+  std::memcpy(RMW_STORE_AT(3, p), &r, sizeof(CR));
+  NEXT(WORDS(InPlace ? 3 : 5));
 }
 
 // Multiply-accumulate into memory, "y[j] += a * x[j]": a load + op (M) whose
 // result feeds a read-modify-write (A). Operands: M's load address (one slot,
 // or two summed when WithAdd), its offset, M's other operand, the RMW's load
 // address and offset, the store address and offset.
-template <Opcode L, Opcode M, unsigned PosM, bool WithAdd, Opcode A, unsigned PosA>
+template <Opcode L, Opcode M, unsigned PosM, bool WithAdd, Opcode A, unsigned PosA, bool InPlace = false>
 HANDLER(opLoadOpRmw) {
   constexpr unsigned na = WithAdd ? 2 : 1;
   using T = CType<opInfo(L).sig.result>;
@@ -273,28 +278,31 @@ HANDLER(opLoadOpRmw) {
   std::memcpy(&v, mem + uint64_t(addr) + OPD(na), sizeof(T));
   T other = rd<T>(fp, OPD(na + 1));
   T x = PosM == 0 ? evalOp<M>(v, other) : evalOp<M>(other, v);
+  uint8_t* p = mem + uint64_t(rd<uint32_t>(fp, OPD(na + 2))) + OPD(na + 3);
   T w;
-  std::memcpy(&w, mem + uint64_t(rd<uint32_t>(fp, OPD(na + 2))) + OPD(na + 3), sizeof(T));
+  std::memcpy(&w, p, sizeof(T));
   T r = PosA == 0 ? evalOp<A>(w, x) : evalOp<A>(x, w);
-  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(na + 4))) + OPD(na + 5), &r, sizeof(T));
-  NEXT(WORDS(na + 6));
+  std::memcpy(RMW_STORE_AT(na + 4, p), &r, sizeof(T));
+  NEXT(WORDS(na + (InPlace ? 4 : 6)));
 }
 
 // Read-modify-write by a product of three, "p[i] -= x * y * z": the chain
 // t = M(M(x, y), z) (or M(z, M(x, y)) when PosM is 1) and mem[q] =
 // A(mem[p], t) (A(t, mem[p]) when PosA is 1). Operands: x, y, z, load address
 // and offset, store address and offset.
-template <Opcode M, unsigned PosM, Opcode A, unsigned PosA>
+template <Opcode M, unsigned PosM, Opcode A, unsigned PosA, bool InPlace = false>
 HANDLER(opChainRmw) {
   using T = CType<opInfo(M).sig.result>;
   T t = evalOp<M>(rd<T>(fp, OPD(0)), rd<T>(fp, OPD(1)));
   t = PosM == 0 ? evalOp<M>(t, rd<T>(fp, OPD(2))) : evalOp<M>(rd<T>(fp, OPD(2)), t);
+  uint8_t* p = mem + uint64_t(rd<uint32_t>(fp, OPD(3))) + OPD(4);
   T v;
-  std::memcpy(&v, mem + uint64_t(rd<uint32_t>(fp, OPD(3))) + OPD(4), sizeof(T));
+  std::memcpy(&v, p, sizeof(T));
   T r = PosA == 0 ? evalOp<A>(v, t) : evalOp<A>(t, v);
-  std::memcpy(mem + uint64_t(rd<uint32_t>(fp, OPD(5))) + OPD(6), &r, sizeof(T));
-  NEXT(WORDS(7));
+  std::memcpy(RMW_STORE_AT(5, p), &r, sizeof(T));
+  NEXT(WORDS(InPlace ? 5 : 7));
 }
+#undef RMW_STORE_AT
 
 // Store whose address is an i32.add of two slots: a, b, value, offset.
 template <typename Mem, typename Val, unsigned Imm = 0>
@@ -567,23 +575,23 @@ using RmwLoads = OpList<Opcode::F64Load, Opcode::F32Load, Opcode::I32Load, Opcod
 using RmwOps = OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F32Add, Opcode::F32Sub,
                       Opcode::F32Mul, Opcode::I32Add, Opcode::I32Sub, Opcode::I32And, Opcode::I32Or,
                       Opcode::I32Xor, Opcode::I64Add, Opcode::I64Sub, Opcode::I64Xor>;
-template <size_t LI, size_t CI, size_t Pos>
+template <size_t LI, size_t CI, size_t Pos, size_t InPlace>
 struct LoadOpStoreEntry {
   static constexpr Opcode L = RmwLoads::ops[LI], C = RmwOps::ops[CI];
   static constexpr Handler value = []() -> Handler {
     if constexpr (opInfo(L).sig.result != opInfo(C).sig.result)
       return nullptr;
     else
-      return &opLoadOpStore<L, C, Pos>;
+      return &opLoadOpStore<L, C, Pos, (InPlace != 0)>;
   }();
 };
-using LoadOpStoreGrid = Grid<LoadOpStoreEntry, RmwLoads::ops.size(), RmwOps::ops.size(), 2>;
+using LoadOpStoreGrid = Grid<LoadOpStoreEntry, RmwLoads::ops.size(), RmwOps::ops.size(), 2, 2>;
 
-inline Handler loadOpStoreHandler(Opcode load, Opcode op, unsigned pos, Opcode store) {
+inline Handler loadOpStoreHandler(Opcode load, Opcode op, unsigned pos, Opcode store, bool inPlace) {
   // The store writes what the load read: the same type.
   if (opInfo(store).sig.params[1] != opInfo(load).sig.result || indexIn<ScalarStores>(store) >= 4)
     return nullptr;
-  return LoadOpStoreGrid::at(indexIn<RmwLoads>(load), indexIn<RmwOps>(op), pos);
+  return LoadOpStoreGrid::at(indexIn<RmwLoads>(load), indexIn<RmwOps>(op), pos, inPlace ? 1 : 0);
 }
 
 // Binary op whose result is stored (full width, or i32 to 8 bits).
@@ -693,21 +701,21 @@ using MacMuls = OpList<Opcode::F64Mul, Opcode::F32Mul, Opcode::I32Mul, Opcode::I
 using MacAdds = OpList<Opcode::F64Add, Opcode::F32Add, Opcode::I32Add, Opcode::I64Add>;
 using MacSubs = OpList<Opcode::F64Sub, Opcode::F32Sub, Opcode::I32Sub, Opcode::I64Sub>;
 
-template <size_t LI, size_t PosM, size_t WithAdd, size_t Sub, size_t PosA>
+template <size_t LI, size_t PosM, size_t WithAdd, size_t Sub, size_t PosA, size_t InPlace>
 struct LoadOpRmwEntry {
   static constexpr Opcode A = (Sub ? MacSubs::ops : MacAdds::ops)[LI];
   static constexpr Handler value =
-      &opLoadOpRmw<MacLoads::ops[LI], MacMuls::ops[LI], PosM, (WithAdd != 0), A, PosA>;
+      &opLoadOpRmw<MacLoads::ops[LI], MacMuls::ops[LI], PosM, (WithAdd != 0), A, PosA, (InPlace != 0)>;
 };
-using LoadOpRmwGrid = Grid<LoadOpRmwEntry, MacLoads::ops.size(), 2, 2, 2, 2>;
+using LoadOpRmwGrid = Grid<LoadOpRmwEntry, MacLoads::ops.size(), 2, 2, 2, 2, 2>;
 
 // "store(q, A(load(q'), M(load(p), other)))" as one instruction, or null.
 inline Handler loadOpRmwHandler(Opcode load, Opcode mul, unsigned posM, bool withAdd, Opcode acc,
-                                unsigned posA) {
+                                unsigned posA, bool inPlace) {
   int li = indexIn<MacLoads>(load);
   if (li < 0 || MacMuls::ops[li] != mul) return nullptr;
   int sub = acc == MacAdds::ops[li] ? 0 : acc == MacSubs::ops[li] ? 1 : -1;
-  return LoadOpRmwGrid::at(li, posM, withAdd ? 1 : 0, sub, posA);
+  return LoadOpRmwGrid::at(li, posM, withAdd ? 1 : 0, sub, posA, inPlace ? 1 : 0);
 }
 
 // Fused memory accesses, per scalar load or store opcode.
@@ -783,18 +791,20 @@ inline Handler shiftXorHandler(bool wide, bool same, const Opcode* terms, unsign
 using ProdLoads = OpList<Opcode::F64Load, Opcode::F32Load>;
 using ProdMuls = OpList<Opcode::F64Mul, Opcode::F32Mul>;
 using ProdAccs = OpList<Opcode::F64Add, Opcode::F64Sub, Opcode::F32Add, Opcode::F32Sub>;
-template <size_t TI, size_t PosM, size_t AI, size_t PosA>
+template <size_t TI, size_t PosM, size_t AI, size_t PosA, size_t InPlace>
 struct ChainRmwEntry {
-  static constexpr Handler value = &opChainRmw<ProdMuls::ops[TI], PosM, ProdAccs::ops[2 * TI + AI], PosA>;
+  static constexpr Handler value =
+      &opChainRmw<ProdMuls::ops[TI], PosM, ProdAccs::ops[2 * TI + AI], PosA, (InPlace != 0)>;
 };
-using ChainRmwGrid = Grid<ChainRmwEntry, 2, 2, 2, 2>;
+using ChainRmwGrid = Grid<ChainRmwEntry, 2, 2, 2, 2, 2>;
 
 // "store(q, A(load(p), M(M(x, y), z)))" as one instruction, or null.
-inline Handler chainRmwHandler(Opcode load, Opcode mul, unsigned posM, Opcode acc, unsigned posA) {
+inline Handler chainRmwHandler(Opcode load, Opcode mul, unsigned posM, Opcode acc, unsigned posA,
+                               bool inPlace) {
   int ti = indexIn<ProdLoads>(load);
   if (ti < 0 || ProdMuls::ops[ti] != mul) return nullptr;
   int ai = indexIn<ProdAccs>(acc) - 2 * ti;
-  return ChainRmwGrid::at(ti, posM, ai < 0 || ai > 1 ? -1 : ai, posA);
+  return ChainRmwGrid::at(ti, posM, ai < 0 || ai > 1 ? -1 : ai, posA, inPlace ? 1 : 0);
 }
 
 template <size_t I, size_t Imm>
