@@ -4,13 +4,14 @@
 # from the spec testsuite (scripts for fuzz_text; their modules, made with
 # make_corpus.sh, for the binary targets).
 # fuzz_wasi (WASI) replays REGRESSIONS/wasi/; it needs no seeds.
-# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN [WASI]
+# fuzz_diff replays REGRESSIONS/fuzz_diff/ and the same module sample.
+# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN [WASI [DIFF]]
 set -eu
 regressions=$1 suite=$2 seeds=$3
-decode_validate=$4 text=$5 run=$6 wasi=${7:-}
+decode_validate=$4 text=$5 run=$6 wasi=${7:-} diff=${8:-}
 here=$(dirname "$0")
 
-for exe in "$decode_validate" "$text" "$run"; do
+for exe in "$decode_validate" "$text" "$run" $diff; do
   dir=$regressions/$(basename "$exe")
   if [ -d "$dir" ]; then "$exe" "$dir"; fi
 done
@@ -36,3 +37,7 @@ sample=$(ls "$seeds/binary" | awk 'NR % 8 == 1' | sed "s|^|$seeds/binary/|")
 "$decode_validate" $sample
 # shellcheck disable=SC2086
 "$run" $sample
+if [ -n "$diff" ]; then
+  # shellcheck disable=SC2086
+  "$diff" $sample
+fi

@@ -61,10 +61,11 @@ struct ConstKeyHash {
 
 class FunctionCompiler {
  public:
-  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex, bool meter)
+  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex, const CompileOptions& options)
       : m_(m),
         cm_(cm),
-        meter_(meter),
+        meter_(options.meter),
+        fuse_(options.fuse),
         funcIndex_(m.numImportedFuncs + definedIndex),
         fn_(m.functions[definedIndex]),
         type_(m.types[fn_.typeIndex]) {}
@@ -203,6 +204,7 @@ class FunctionCompiler {
     return start;
   }
   void noteStep(uint32_t instr) {
+    if (!fuse_) return;
     if (instr == lastOpInstr_ && !lastIsLoadAdd_ && indexIn<StepOps>(lastOp_) >= 0 &&
         stepInstr_ != UINT32_MAX && stepInstr_ + WORDS(3) == instr && lastLabel_ <= stepInstr_) {
       // Two steps in a row: one instruction (the second is then no longer
@@ -225,6 +227,7 @@ class FunctionCompiler {
   // Emits a conditional branch on `cond` (offset operand patched by the
   // caller); returns (instruction, offset operand index).
   std::pair<uint32_t, uint32_t> emitCondBranch(const Entry& cond, size_t sizeWithCond, bool negate) {
+    if (!fuse_) return {emit(negate ? opBrUnless : opBrIf, {cond.slot, 0}), 1};
     if (cond.kind == Entry::Local && stepInstr_ != UINT32_MAX && stepInstr_ + WORDS(3) == here() &&
         lastLabel_ <= stepInstr_ && operandOf(stepInstr_, 0) == cond.slot) {
       if (Handler h = arithBrNzHandler(stepOp_, negate)) {
@@ -294,7 +297,7 @@ class FunctionCompiler {
   }
   void copySlots(uint32_t dst, const Entry& e) {
     if (dst == e.slot) return;
-    if (e.width == 1 && lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() &&
+    if (fuse_ && e.width == 1 && lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() &&
         lastLabel_ <= lastCopy_) {
       // Two consecutive copies (e.g. rotating locals): one dispatch.
       uint32_t d0 = operandOf(lastCopy_, 0), s0 = operandOf(lastCopy_, 1);
@@ -303,7 +306,7 @@ class FunctionCompiler {
       lastCopy_ = UINT32_MAX;
       return;
     }
-    if (e.width == 1 && lastCopyPair_ != UINT32_MAX && lastCopyPair_ + WORDS(4) == here() &&
+    if (fuse_ && e.width == 1 && lastCopyPair_ != UINT32_MAX && lastCopyPair_ + WORDS(4) == here() &&
         lastLabel_ <= lastCopyPair_) {
       uint32_t ops[6];
       for (unsigned k = 0; k < 4; ++k) ops[k] = operandOf(lastCopyPair_, k);
@@ -393,7 +396,7 @@ class FunctionCompiler {
   // Emits a jump to the label (patched later for blocks; known for loops).
   void emitJumpTo(Ctrl& target) {
     uint32_t j, k = 0;
-    if (lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() && lastLabel_ <= lastCopy_) {
+    if (fuse_ && lastCopy_ != UINT32_MAX && lastCopy_ + WORDS(2) == here() && lastLabel_ <= lastCopy_) {
       // A copy of a branch value (or loop variable) right before the jump.
       uint32_t d = operandOf(lastCopy_, 0), s = operandOf(lastCopy_, 1);
       truncate(lastCopy_);
@@ -404,7 +407,7 @@ class FunctionCompiler {
       j = emit(opJump, {0});
     }
     uint32_t dest = target.loopStart;
-    if (target.kind == Ctrl::Loop && dest + WORDS(2) <= j && code_[dest].h == opCopy1) {
+    if (fuse_ && target.kind == Ctrl::Loop && dest + WORDS(2) <= j && code_[dest].h == opCopy1) {
       // The loop starts with a copy (a loop variable): the back edge does it
       // and jumps past it.
       uint32_t d = operandOf(dest, 0), s = operandOf(dest, 1);
@@ -544,6 +547,9 @@ class FunctionCompiler {
   const Module& m_;
   CompiledModule& cm_;
   bool meter_;
+  // Off: no superinstructions and no handler variants; every instruction
+  // gets its plain handler (the frame layout is the same either way).
+  bool fuse_;
   uint32_t funcIndex_;
   const Function& fn_;
   const FuncType& type_;
@@ -686,8 +692,10 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
     WHARF_CHECK(compileInstr(in));
   }
 
-  applyImmediates();
-  assignReplicas();
+  if (fuse_) {
+    applyImmediates();
+    assignReplicas();
+  }
   out.code = nullptr;  // set once the code has its final address
   out.numParamSlots = paramSlots_;
   out.numLocalSlots = localSlots_;
@@ -728,7 +736,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
   // Metering: charge this instruction to the check that dominates it.
   if (meter_) code_[ctrls_.back().meterInstr + 1].u32[0] += 1;
 
-  if ((op == Opcode::I32Sub || op == Opcode::I64Sub) && stack_.back().kind == Entry::Const) {
+  if (fuse_ && (op == Opcode::I32Sub || op == Opcode::I64Sub) && stack_.back().kind == Entry::Const) {
     // "x - c" as "x + (-c)": the add fusions (address arithmetic, loop
     // steps) then apply.
     uint64_t c = consts_[stack_.back().slot - constBase_];
@@ -756,7 +764,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     unsigned n = info.sig.numParams;
     Entry args[3];
     for (unsigned i = n; i-- > 0;) args[i] = pop();
-    if (info.imm == ImmKind::None && n >= 1 && n <= 2) {
+    if (fuse_ && info.imm == ImmKind::None && n >= 1 && n <= 2) {
       // Fuse with the producer of one operand if it was the last instruction.
       size_t before = stack_.size() + n;
       int pos = -1;
@@ -994,7 +1002,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       // The index computed by the op right before: one instruction.
       Handler h = opBrTable;
       std::vector<uint32_t> ops = {index.slot, count};
-      if (isLastResult(index, stack_.size() + 1)) {
+      if (fuse_ && isLastResult(index, stack_.size() + 1)) {
         if (Handler f = brTableOpHandler(lastOp_)) {
           h = f;
           ops = takeLastOp();
@@ -1074,7 +1082,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       Entry cond = pop();
       Entry b = pop();
       Entry a = pop();
-      if (a.width == 1 && isLastResult(cond, stack_.size() + 3)) {
+      if (fuse_ && a.width == 1 && isLastResult(cond, stack_.size() + 3)) {
         if (Handler f = cmpSelectHandler(lastOp_)) {
           std::vector<uint32_t> ops = takeLastOp();  // the compare's params
           Entry d = pushTemp(ValType::i64());
@@ -1299,7 +1307,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     case Load: {
       Entry addr = pop();
       ValType rt = opInfo(op).sig.result == ValType::V128 ? ValType::v128() : ValType::i64();
-      if (addr.kind == Entry::Local && stepInstr_ != UINT32_MAX && stepOp_ == Opcode::I32Add &&
+      if (fuse_ && addr.kind == Entry::Local && stepInstr_ != UINT32_MAX && stepOp_ == Opcode::I32Add &&
           stepInstr_ + WORDS(3) == here() && lastLabel_ <= stepInstr_ &&
           operandOf(stepInstr_, 0) == addr.slot) {
         if (Handler f = stepLoadHandler(op)) {
@@ -1311,7 +1319,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
-      if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
+      if (auto ia = fuse_ ? lastIndexedAddress(addr, stack_.size() + 1) : std::nullopt) {
         if (Handler f = loadIdxHandler(op)) {
           truncate(lastChain_.instr);
           lastChain_ = {};
@@ -1320,7 +1328,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
-      if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
+      if (fuse_ && lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
         if (Handler f = loadAddHandler(op)) {
           std::vector<uint32_t> ops = takeLastOp();
           Entry d = pushTemp(rt);
@@ -1343,7 +1351,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     }
     case Store: {
       Entry v = pop(), addr = pop();
-      if (isLastResult(v, stack_.size() + 2) && rmw_.instr == lastOpInstr_) {
+      if (fuse_ && isLastResult(v, stack_.size() + 2) && rmw_.instr == lastOpInstr_) {
         uint32_t la = operandOf(rmw_.instr, 1), lo = operandOf(rmw_.instr, 2),
                  other = operandOf(rmw_.instr, 3);
         // Storing where it loaded: the address is read once.
@@ -1392,7 +1400,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
-      if (isLastResult(v, stack_.size() + 2) && opInfo(lastOp_).sig.numParams == 2) {
+      if (fuse_ && isLastResult(v, stack_.size() + 2) && opInfo(lastOp_).sig.numParams == 2) {
         // "p[i] -= x * y * z" with p[i] loaded first: the load, the product
         // chain and the op right before.
         uint32_t a0 = operandOf(lastOpInstr_, 1), a1 = operandOf(lastOpInstr_, 2);
@@ -1418,14 +1426,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
-      if (isLastResult(v, stack_.size() + 2)) {
+      if (fuse_ && isLastResult(v, stack_.size() + 2)) {
         if (Handler f = opStoreHandler(lastOp_, op)) {
           std::vector<uint32_t> ops = takeLastOp();
           emitOps(f, {addr.slot, ops[0], ops[1], offset});
           return {};
         }
       }
-      if (auto ia = lastIndexedAddress(addr, stack_.size() + 1)) {
+      if (auto ia = fuse_ ? lastIndexedAddress(addr, stack_.size() + 1) : std::nullopt) {
         if (Handler f = storeIdxHandler(op)) {
           truncate(lastChain_.instr);
           lastChain_ = {};
@@ -1433,7 +1441,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           return {};
         }
       }
-      if (lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
+      if (fuse_ && lastOp_ == Opcode::I32Add && !lastIsLoadAdd_ && isLastResult(addr, stack_.size() + 1)) {
         if (Handler f = storeAddHandler(op)) {
           std::vector<uint32_t> ops = takeLastOp();
           emitOps(f, {ops[0], ops[1], v.slot, offset});
@@ -1474,7 +1482,7 @@ Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& modu
   Error errors[kMaxWorkers];
   FirstFailure bad =
       forEachUntilFailure(module.functions.size(), workersFor(codeBytes), 64, [&](unsigned w, size_t i) {
-        FunctionCompiler fc(module, *cm, uint32_t(i), options.meter);
+        FunctionCompiler fc(module, *cm, uint32_t(i), options);
         auto done = fc.compile(cm->funcs[i], cm->codeChunks[i]);
         if (!done.ok()) {
           errors[w] = done.takeError();

@@ -19,6 +19,8 @@ struct CompileOptions {
   // Emit fuel/interrupt checks at function entries and loop headers. Off by
   // default so unlimited runs pay nothing for limits they do not use.
   bool meter = false;
+  // Off: one handler per instruction, the reference the differential fuzzer compares against.
+  bool fuse = true;
 };
 
 // Compiles every defined function of an already validated module.
