@@ -10,7 +10,8 @@
 //
 // Floating point: NaN results follow the spec's nondeterminism rules. Plain
 // arithmetic (add/sub/mul/div/sqrt/demote/promote) uses the hardware, which
-// returns a quieted input NaN or the default NaN - both allowed. Where the
+// returns a quieted input NaN or the default NaN - both allowed; for the
+// binary ops, which input NaN is made explicit (see arithNaN). Where the
 // hardware or compiler can't be trusted to quiet (min/max, rounding), we return
 // the positive canonical NaN, which is always allowed. abs/neg/copysign are
 // pure bit operations and preserve payloads exactly. Everything assumes the
@@ -47,6 +48,7 @@ struct FloatTraits<float> {
   using Bits = uint32_t;
   static constexpr Bits kSign = 0x8000'0000u;
   static constexpr Bits kCanonicalNaN = 0x7fc0'0000u;
+  static constexpr Bits kQuiet = 0x0040'0000u;
   static constexpr float kIntegral = 0x1p23f;  // every float with |x| >= this is an integer
 };
 template <>
@@ -54,6 +56,7 @@ struct FloatTraits<double> {
   using Bits = uint64_t;
   static constexpr Bits kSign = 0x8000'0000'0000'0000u;
   static constexpr Bits kCanonicalNaN = 0x7ff8'0000'0000'0000u;
+  static constexpr Bits kQuiet = 0x0008'0000'0000'0000u;
   static constexpr double kIntegral = 0x1p52;
 };
 
@@ -82,6 +85,23 @@ template <class F>
 WHARF_SEM_INLINE F fcopysign(F mag, F sign) {
   constexpr auto s = FloatTraits<F>::kSign;
   return fromBits<F>((bits(mag) & ~s) | (bits(sign) & s));
+}
+
+// The result of binary arithmetic `r` on a and b when it is a NaN: the first
+// operand if it is a NaN, else the second, quieted (what SSE computes for
+// `a op b`); with no NaN operand (inf - inf, 0 * inf, 0 / 0) the hardware's
+// default NaN. Left to the hardware, the payload would depend on the order in
+// which the C++ compiler put the operands of a commutative `a + b` or `a * b`,
+// which differs between handlers (a fused and a plain handler computing the
+// same instruction returned different NaNs; fuzz/fuzz_diff.cpp). The check is
+// one compare and a predicted branch on r.
+template <class F>
+WHARF_SEM_INLINE F arithNaN(F r, F a, F b) {
+  if (!__builtin_isnan(r)) [[likely]]
+    return r;
+  if (__builtin_isnan(a)) return fromBits<F>(bits(a) | FloatTraits<F>::kQuiet);
+  if (__builtin_isnan(b)) return fromBits<F>(bits(b) | FloatTraits<F>::kQuiet);
+  return r;
 }
 
 // SSE minss/maxss are not IEEE/Wasm min/max (NaN and -0 handling), so spell it out.
@@ -323,10 +343,10 @@ WHARF_SEM_INLINE float F32Floor(float a) { return detail::fround<detail::Round::
 WHARF_SEM_INLINE float F32Trunc(float a) { return detail::fround<detail::Round::Trunc>(a); }
 WHARF_SEM_INLINE float F32Nearest(float a) { return detail::fround<detail::Round::Nearest>(a); }
 WHARF_SEM_INLINE float F32Sqrt(float a) { return __builtin_sqrtf(a); }
-WHARF_SEM_INLINE float F32Add(float a, float b) { return a + b; }
-WHARF_SEM_INLINE float F32Sub(float a, float b) { return a - b; }
-WHARF_SEM_INLINE float F32Mul(float a, float b) { return a * b; }
-WHARF_SEM_INLINE float F32Div(float a, float b) { return a / b; }
+WHARF_SEM_INLINE float F32Add(float a, float b) { return detail::arithNaN(a + b, a, b); }
+WHARF_SEM_INLINE float F32Sub(float a, float b) { return detail::arithNaN(a - b, a, b); }
+WHARF_SEM_INLINE float F32Mul(float a, float b) { return detail::arithNaN(a * b, a, b); }
+WHARF_SEM_INLINE float F32Div(float a, float b) { return detail::arithNaN(a / b, a, b); }
 WHARF_SEM_INLINE float F32Min(float a, float b) { return detail::fmin(a, b); }
 WHARF_SEM_INLINE float F32Max(float a, float b) { return detail::fmax(a, b); }
 WHARF_SEM_INLINE float F32Copysign(float a, float b) { return detail::fcopysign(a, b); }
@@ -339,10 +359,10 @@ WHARF_SEM_INLINE double F64Floor(double a) { return detail::fround<detail::Round
 WHARF_SEM_INLINE double F64Trunc(double a) { return detail::fround<detail::Round::Trunc>(a); }
 WHARF_SEM_INLINE double F64Nearest(double a) { return detail::fround<detail::Round::Nearest>(a); }
 WHARF_SEM_INLINE double F64Sqrt(double a) { return __builtin_sqrt(a); }
-WHARF_SEM_INLINE double F64Add(double a, double b) { return a + b; }
-WHARF_SEM_INLINE double F64Sub(double a, double b) { return a - b; }
-WHARF_SEM_INLINE double F64Mul(double a, double b) { return a * b; }
-WHARF_SEM_INLINE double F64Div(double a, double b) { return a / b; }
+WHARF_SEM_INLINE double F64Add(double a, double b) { return detail::arithNaN(a + b, a, b); }
+WHARF_SEM_INLINE double F64Sub(double a, double b) { return detail::arithNaN(a - b, a, b); }
+WHARF_SEM_INLINE double F64Mul(double a, double b) { return detail::arithNaN(a * b, a, b); }
+WHARF_SEM_INLINE double F64Div(double a, double b) { return detail::arithNaN(a / b, a, b); }
 WHARF_SEM_INLINE double F64Min(double a, double b) { return detail::fmin(a, b); }
 WHARF_SEM_INLINE double F64Max(double a, double b) { return detail::fmax(a, b); }
 WHARF_SEM_INLINE double F64Copysign(double a, double b) { return detail::fcopysign(a, b); }

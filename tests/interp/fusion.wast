@@ -276,3 +276,24 @@
 (assert_return (invoke "getf" (i32.const 8)) (f64.const 1.5))
 (invoke "shift_prod" (i32.const 0) (f64.const 2))
 (assert_return (invoke "getf" (i32.const 8)) (f64.const -7))
+
+;; A NaN result of a binary op is its first NaN operand, quieted, whether a
+;; plain or a fused handler computes it (the C++ compiler commutes `a * b`
+;; differently in different handlers; found by fuzz_diff).
+(module
+  (func (export "mul") (param f32 f32) (result f32) (f32.mul (local.get 0) (local.get 1)))
+  (func (export "add64") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1)))
+  (func (export "xkcd") (param f32 f32 f32 f32) (result f32)
+    (f32.div (f32.add (local.get 0) (f32.mul (local.get 1) (local.get 2)))
+             (f32.sub (local.get 3) (f32.mul (local.get 1) (local.get 2)))))
+  (func (export "chain64") (param f64 f64 f64) (result f64)
+    (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))))
+(assert_return (invoke "mul" (f32.const -nan) (f32.const nan:0x200001)) (f32.const -nan))
+(assert_return (invoke "mul" (f32.const nan:0x200001) (f32.const -nan)) (f32.const nan:0x600001))
+(assert_return (invoke "mul" (f32.const 2) (f32.const nan:0x200001)) (f32.const nan:0x600001))
+(assert_return (invoke "add64" (f64.const nan:0x1) (f64.const -nan:0x2)) (f64.const nan:0x8000000000001))
+(assert_return (invoke "add64" (f64.const -nan:0x2) (f64.const nan:0x1)) (f64.const -nan:0x8000000000002))
+(assert_return (invoke "xkcd" (f32.const inf) (f32.const -nan) (f32.const nan:0x200001) (f32.const -nan))
+  (f32.const -nan))
+(assert_return (invoke "chain64" (f64.const 1) (f64.const nan:0x1) (f64.const -nan)) (f64.const nan:0x8000000000001))
+(assert_return (invoke "chain64" (f64.const -nan:0x3) (f64.const nan:0x1) (f64.const 1)) (f64.const -nan:0x8000000000003))
