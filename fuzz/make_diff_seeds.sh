@@ -68,6 +68,7 @@ cat >"$tmp/loops-int.wat" <<'EOF'
         (local.set $s (i32.add (local.get $s)
           (i32.load offset=4 (i32.add (i32.shl (local.get $i) (i32.const 2)) (local.get $base)))))
         (local.set $s (i32.xor (local.get $s) (i32.load (local.get $i))))
+        (local.set $s (i32.sub (i32.mul (local.get $s) (i32.const 3)) (local.get $i)))
         (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
     (local.get $s))
   ;; i64: immediates that fit in 32 bits and ones that do not, sub by constants,
