@@ -44,9 +44,10 @@ while [ $made -lt "$count" ]; do
   made=$((made + 1))
 done
 
-# Every module below starts by filling its memory with a pseudo-random
-# pattern (so loads see varied integers, NaNs and infinities) and masks its
-# loop counts, so that calls with arbitrary arguments still run whole loops.
+# Every module below starts by filling part of its memory with a pseudo-random
+# pattern (so loads see varied integers, NaNs and infinities; the start
+# function must stay within fuzz_diff's 100000 fuel) and masks its loop
+# counts, so that calls with arbitrary arguments still run whole loops.
 cat >"$tmp/loops-int.wat" <<'EOF'
 (module
   (memory (export "mem") 1)
@@ -56,7 +57,7 @@ cat >"$tmp/loops-int.wat" <<'EOF'
     (loop $l
       (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
       (i32.store (local.get $i) (local.get $x))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 65536)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 0x4000)))))
   (start $init)
   ;; a[i] loads (shift + add address), load + op, step + compare + branch
   (func (export "sum_i32") (param $n i32) (param $base i32) (result i32) (local $i i32) (local $s i32)
@@ -216,7 +217,7 @@ cat >"$tmp/loops-float.wat" <<'EOF'
       (i64.store (local.get $i) (select (local.get $x)
         (i64.or (i64.and (local.get $x) (i64.const 0x800fffffffffffff)) (i64.const 0x3ff0000000000000))
         (i64.eqz (i64.and (local.get $x) (i64.const 0xf00)))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.const 65536)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.const 0x4000)))))
   (start $init)
   ;; y[j] += a * x[j], both orders, f64/f32/i32/i64, addresses a + b
   (func (export "axpy") (param $n i32) (param $a f64) (param $af f32) (param $ai i32) (param $al i64)
