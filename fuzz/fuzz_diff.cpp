@@ -41,37 +41,17 @@
 
 #include "binary/decoder.h"
 #include "engine/engine.h"
+#include "fuzz_clamp.h"
 
 namespace {
 
-constexpr uint64_t kMaxPages = 256;         // 16 MiB per memory
-constexpr uint64_t kMaxTableElems = 10000;  // per table
+using wharf::fuzz::clampResources;
+using wharf::fuzz::kMaxPages;
+
 constexpr int64_t kFuelPerCall = 100000;
 constexpr size_t kMaxCalls = 64;  // per round
 constexpr uint32_t kMaxCallDepth = 10000;
 constexpr size_t kMaxHostLog = 256;  // host calls remembered per step (all are counted)
-
-bool clampLimits(wharf::Limits& limits, uint64_t cap) {
-  if (limits.min > cap) return false;
-  if (!limits.max || *limits.max > cap) limits.max = cap;
-  return true;
-}
-
-// A copy of `m` with memories and tables limited as in fuzz_run.cpp, or null
-// if a minimum is already too large.
-std::shared_ptr<const wharf::Module> clampResources(const wharf::Module& m) {
-  auto out = std::make_shared<wharf::Module>(m);
-  for (wharf::MemoryType& mem : out->memories)
-    if (!clampLimits(mem.limits, kMaxPages)) return nullptr;
-  for (wharf::TableType& table : out->tables)
-    if (!clampLimits(table.limits, kMaxTableElems)) return nullptr;
-  for (wharf::Import& imp : out->imports) {
-    if (imp.kind == wharf::ExternKind::Memory && !clampLimits(imp.memory.limits, kMaxPages)) return nullptr;
-    if (imp.kind == wharf::ExternKind::Table && !clampLimits(imp.table.limits, kMaxTableElems))
-      return nullptr;
-  }
-  return out;
-}
 
 // One of the three compilations and everything it ran.
 struct Run {
