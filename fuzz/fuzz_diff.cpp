@@ -41,7 +41,7 @@
 
 #include "binary/decoder.h"
 #include "engine/engine.h"
-#include "fuzz_clamp.h"
+#include "fuzz_stubs.h"
 
 namespace {
 
@@ -103,35 +103,20 @@ struct Run {
 // An object of exactly the import's type (zero/null contents); functions log
 // their calls into `run`.
 std::optional<wharf::Extern> makeStub(Run& run, size_t importIndex, const wharf::ImportType& imp) {
-  wharf::Store& store = *run.store;
-  wharf::Extern x;
-  x.kind = imp.type.kind;
-  switch (imp.type.kind) {
-    case wharf::ExternKind::Func: {
-      std::vector<wharf::ValType> params = imp.type.func.params;
-      x.func = store.addHostFunc(
-          imp.type.func,
-          [&run, importIndex, params](std::span<const wharf::Value> args, std::span<wharf::Value> results) {
-            if (run.hostCalls++ < kMaxHostLog) {
-              std::string line = "import " + std::to_string(importIndex) + "(";
-              for (size_t i = 0; i < args.size(); ++i)
-                line += (i ? ", " : "") + run.valueBits(params[i], args[i]);
-              run.hostLog.push_back(line + ")");
-            }
-            for (wharf::Value& r : results) r = wharf::Value{};
-            return wharf::Trap{};
-          });
-      run.hostFuncs.push_back(x.func);
-      break;
+  std::vector<wharf::ValType> params;
+  if (imp.type.kind == wharf::ExternKind::Func) params = imp.type.func.params;
+  auto logCall = [&run, importIndex, params](std::span<const wharf::Value> args,
+                                             std::span<wharf::Value> results) {
+    if (run.hostCalls++ < kMaxHostLog) {
+      std::string line = "import " + std::to_string(importIndex) + "(";
+      for (size_t i = 0; i < args.size(); ++i) line += (i ? ", " : "") + run.valueBits(params[i], args[i]);
+      run.hostLog.push_back(line + ")");
     }
-    case wharf::ExternKind::Table: x.table = store.addTable(imp.type.table, nullptr); break;
-    case wharf::ExternKind::Memory:
-      x.memory = store.addMemory(imp.type.memory);
-      if (!x.memory) return std::nullopt;
-      x.memory->setLimitPages(kMaxPages);
-      break;
-    case wharf::ExternKind::Global: x.global = store.addGlobal(imp.type.global, wharf::Value{}); break;
-  }
+    for (wharf::Value& r : results) r = wharf::Value{};
+    return wharf::Trap{};
+  };
+  std::optional<wharf::Extern> x = wharf::fuzz::makeStub(*run.store, imp, logCall);
+  if (x && x->kind == wharf::ExternKind::Func) run.hostFuncs.push_back(x->func);
   return x;
 }
 

@@ -16,7 +16,7 @@
 #include "binary/decoder.h"
 #include "engine/engine.h"
 #include "fuzz_check.h"
-#include "fuzz_clamp.h"
+#include "fuzz_stubs.h"
 
 namespace {
 
@@ -26,27 +26,10 @@ using wharf::fuzz::kMaxPages;
 constexpr int64_t kFuelPerCall = 100000;
 constexpr size_t kMaxCalls = 64;
 
-// An object of exactly the import's type (zero/null contents).
-std::optional<wharf::Extern> makeStub(wharf::Store& store, const wharf::ImportType& imp) {
-  wharf::Extern x;
-  x.kind = imp.type.kind;
-  switch (imp.type.kind) {
-    case wharf::ExternKind::Func:
-      x.func = store.addHostFunc(imp.type.func,
-                                 [](std::span<const wharf::Value>, std::span<wharf::Value> results) {
-                                   for (wharf::Value& r : results) r = wharf::Value{};
-                                   return wharf::Trap{};
-                                 });
-      break;
-    case wharf::ExternKind::Table: x.table = store.addTable(imp.type.table, nullptr); break;
-    case wharf::ExternKind::Memory:
-      x.memory = store.addMemory(imp.type.memory);
-      if (!x.memory) return std::nullopt;
-      x.memory->setLimitPages(kMaxPages);
-      break;
-    case wharf::ExternKind::Global: x.global = store.addGlobal(imp.type.global, wharf::Value{}); break;
-  }
-  return x;
+// Import stubs' functions return zeros.
+wharf::Trap zeroResults(std::span<const wharf::Value>, std::span<wharf::Value> results) {
+  for (wharf::Value& r : results) r = wharf::Value{};
+  return wharf::Trap{};
 }
 
 }  // namespace
@@ -66,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wharf::Store store;
   std::vector<wharf::Extern> imports;
   for (const wharf::ImportType& imp : wharf::moduleImports(**loaded)) {
-    auto stub = makeStub(store, imp);
+    auto stub = wharf::fuzz::makeStub(store, imp, zeroResults);
     if (!stub) return 0;  // out of address space for another memory reservation
     imports.push_back(*stub);
   }

@@ -1,5 +1,5 @@
-// Resource clamping shared by the fuzz targets that instantiate modules, like
-// an embedder's resource limiter: memories may reach at most kMaxPages and
+// What the fuzz targets that instantiate modules share: resource clamping,
+// like an embedder's resource limiter, and import stubs. Clamping: memories may reach at most kMaxPages and
 // tables kMaxTableElems, and modules whose minimums already exceed that are
 // skipped. Applied to the module before loading, the clamp also holds during
 // the start function, which runs inside instantiate().
@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "binary/module.h"
+#include "runtime/instance.h"
 
 namespace wharf::fuzz {
 
@@ -34,6 +36,24 @@ inline std::shared_ptr<const Module> clampResources(const Module& m) {
     if (imp.kind == ExternKind::Table && !clampLimits(imp.table.limits, kMaxTableElems)) return nullptr;
   }
   return out;
+}
+
+// An object of exactly the import's type with zero/null contents; a function
+// runs `fn`. Null if the memory cannot be made.
+inline std::optional<Extern> makeStub(Store& store, const ImportType& imp, HostFn fn) {
+  Extern x;
+  x.kind = imp.type.kind;
+  switch (imp.type.kind) {
+    case ExternKind::Func: x.func = store.addHostFunc(imp.type.func, std::move(fn)); break;
+    case ExternKind::Table: x.table = store.addTable(imp.type.table, nullptr); break;
+    case ExternKind::Memory:
+      x.memory = store.addMemory(imp.type.memory);
+      if (!x.memory) return std::nullopt;
+      x.memory->setLimitPages(kMaxPages);
+      break;
+    case ExternKind::Global: x.global = store.addGlobal(imp.type.global, Value{}); break;
+  }
+  return x;
 }
 
 }  // namespace wharf::fuzz
