@@ -148,9 +148,16 @@ void Context::Impl::close(uint32_t fd) {
 
 namespace {
 
-// A stdio descriptor: rights follow what the host descriptor is. A terminal
-// gets no seek/tell rights, which is how wasi-libc's isatty() recognises it.
-Descriptor stdioDescriptor(int hostFd) {
+// A stdio descriptor is a stream the host opened and may share with other
+// processes (a shell's file, pipe or terminal): the guest may read stdin,
+// write stdout and stderr, poll and stat them, and nothing else. No seek or
+// tell (wasi-libc's isatty() also needs their absence on a terminal), no
+// truncate, allocate, set-times or advise on the file behind it, and no
+// fd_fdstat_set_flags, which would change the shared open file description
+// (O_NONBLOCK on a pipe outlives the guest; clearing O_APPEND lets it
+// overwrite a log). The rights stay with the descriptor through
+// fd_renumber and can only be dropped.
+Descriptor stdioDescriptor(int hostFd, bool input) {
   Descriptor d;
   d.hostFd = hostFd;
   d.ownsHostFd = false;
@@ -160,9 +167,7 @@ Descriptor stdioDescriptor(int hostFd) {
     return d;
   }
   d.type = fileTypeOfMode(st.st_mode);
-  d.base = d.type == FileType::Directory ? right::kStream : maxRightsFor(d.type);
-  if (d.type == FileType::CharacterDevice || d.type == FileType::Unknown || d.type == FileType::SocketStream)
-    d.base &= ~(right::FdSeek | right::FdTell);
+  d.base = (input ? right::FdRead : right::FdWrite) | right::FdFilestatGet | right::PollFdReadwrite;
   d.inheriting = 0;
   return d;
 }
@@ -214,8 +219,9 @@ Expected<std::unique_ptr<Context>> Context::create(const Options& options) {
   impl->options = options;
   impl->args = options.args;
   impl->env = options.env;
-  for (int host : {options.stdinFd, options.stdoutFd, options.stderrFd}) {
-    impl->fds.push_back(stdioDescriptor(host));
+  for (int fd = 0; fd < 3; ++fd) {
+    int host = fd == 0 ? options.stdinFd : fd == 1 ? options.stdoutFd : options.stderrFd;
+    impl->fds.push_back(stdioDescriptor(host, fd == 0));
     if (impl->fds.back().hostFd >= 0) ++impl->openCount;
   }
   for (const Preopen& p : options.dirs) {

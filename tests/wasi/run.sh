@@ -21,8 +21,17 @@
 #   // client: echo TEXT      connect to {port}, send TEXT, expect "echo: TEXT"
 #   // wall: SECONDS          the case must end within this (default 60)
 #   // node: skip             never run this case under Node
-#   // stdin: FILE|hang        stdin from FILE (in tests/wasi), or a pipe that
-#                             never delivers data nor EOF (default /dev/null)
+#   // stdin: FILE|hang        stdin from a copy of FILE (in tests/wasi) in the
+#                             case's tree, so changes to it fail the case; or a
+#                             pipe that never delivers data nor EOF (default
+#                             /dev/null)
+#   // stdio: file|pipe       stdio the runner shares with the guest: stdout is
+#                             appended to a log that already holds a line, stdin
+#                             is the stdin FILE (file) or a pipe holding its
+#                             content that never ends (pipe). The runner keeps
+#                             both open file descriptions; their flags must be
+#                             unchanged and the line intact after the run (the
+#                             rest of the log is the case's stdout).
 # Every case gets a fresh tree (make_tree below): the preopen {sandbox}, a
 # read-only {ro}, and {outside} holding a secret. Beyond its own checks, a case
 # fails if the secret shows up in its output, anything outside {sandbox}
@@ -163,6 +172,27 @@ invoke() {
     rm -f "$dir/.run/fifo" && mkfifo "$dir/.run/fifo"
     (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
       <>"$dir/.run/fifo" >"$dir/.run/out" 2>"$dir/.run/err")
+  elif [ -n "$stdio" ]; then
+    # The runner's own descriptions on fds 7 (stdout) and 8 (stdin), as a
+    # shell's `>> log` and `< file` or pipe are shared with the programs it
+    # starts.
+    printf '%s\n' "$LOG_LINE" >"$dir/.run/log"
+    exec 7>>"$dir/.run/log"
+    if [ "$stdio" = pipe ]; then
+      rm -f "$dir/.run/fifo" && mkfifo "$dir/.run/fifo"
+      exec 8<>"$dir/.run/fifo"
+      cat "$stdin_file" >&8
+    else
+      exec 8<"$stdin_file"
+    fi
+    shared_flags >"$dir/.run/flags.before"
+    (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
+      <&8 >&7 2>"$dir/.run/err")
+    rc=$?
+    shared_flags >"$dir/.run/flags.after"
+    exec 7>&- 8<&-
+    sed 1d "$dir/.run/log" >"$dir/.run/out"
+    (exit $rc)
   else
     (cd "$dir/outside" && WHARF_WASI_TEST_INHERIT=yes timeout -k 5 "$wall" "$@" \
       <"$stdin_file" >"$dir/.run/out" 2>"$dir/.run/err")
@@ -170,6 +200,23 @@ invoke() {
   rc=$?
   [ $(($(date +%s) - started)) -ge "$wall" ] && rc=timeout
   echo "$rc" >"$dir/.run/rc"
+}
+
+# shared_flags: the open flags of the descriptions on fds 7 and 8 (sed
+# inherits them and reads its own fdinfo).
+shared_flags() {
+  for f in 7 8; do printf '%s: ' "$f" && sed -n 's/^flags:[[:space:]]*//p' "/proc/self/fdinfo/$f"; done
+}
+LOG_LINE="an earlier line of the log"
+
+# prepare_stdin DIR: sets stdin_file for the case's stdin directive.
+prepare_stdin() {
+  stdin_file=/dev/null
+  if [ "$stdin" = hang ]; then
+    stdin_file=hang
+  elif [ -n "$stdin" ]; then
+    cp "$SRC/$stdin" "$1/stdin.txt" && stdin_file=$1/stdin.txt
+  fi
 }
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 quotes() { for q in "$@"; do printf '%s ' "$(quote "$q")"; done; }
@@ -210,10 +257,8 @@ run_case() {
   port=
   [ -n "$client" ] && port=$(free_port)
   runline=$(expand "$run" "$dir")
+  prepare_stdin "$dir"
   snapshot "$dir" >"$dir/.run/before"
-  stdin_file=/dev/null
-  [ -n "$stdin" ] && stdin_file=$SRC/$stdin
-  [ "$stdin" = hang ] && stdin_file=hang
   if [ "$WHARF" = node ]; then
     if [ "$node" = skip ]; then
       skipped=$((skipped + 1)); printf 'SKIP %s (node: skip)\n' "$case"; return
@@ -243,6 +288,16 @@ run_case() {
     kill "$RACER" 2>/dev/null; wait "$RACER" 2>/dev/null; RACER=
   fi
   check_common "$dir" "$WHARF_NAME" || return
+  if [ -n "$stdio" ]; then
+    if ! cmp -s "$dir/.run/flags.before" "$dir/.run/flags.after"; then
+      report_fail "the shared stdio descriptions' flags changed: $(cat "$dir/.run/flags.before" | tr '\n' ' ')-> $(cat "$dir/.run/flags.after" | tr '\n' ' ')" "$dir"
+      return
+    fi
+    if [ "$(head -n 1 "$dir/.run/log")" != "$LOG_LINE" ]; then
+      report_fail "the log's earlier line was overwritten: $(head -c 80 "$dir/.run/log" | tr '\n' ' ')" "$dir"
+      return
+    fi
+  fi
   ok=0
   for want in $(echo "$exit_codes" | tr '|' ' '); do
     [ "$rc" = "$want" ] && ok=1
@@ -268,6 +323,7 @@ run_case() {
   if [ "$compare" = node ] && [ "$WHARF" != node ]; then
     ndir=$ROOT/$case_id.node
     make_tree "$ndir"
+    prepare_stdin "$ndir"
     snapshot "$ndir" >"$ndir/.run/before"
     wrc=$rc
     nrunline=$(expand "$run" "$ndir")
@@ -302,20 +358,22 @@ for name in $names; do
     failed=$((failed + 1)); printf 'FAIL %s: %s/%s.wasm was not built\n' "$name" "$BUILD" "$name"
     continue
   fi
-  # One record per case: run, exit, stdout, stderr, compare, setup, client, wall.
+  # One record per case: run, exit, stdout, stderr, compare, setup, client,
+  # wall, node, stdin, stdio.
   awk -v US="$US" '
     !/^\/\// { exit }
-    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd US stdn }
+    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd US stdn US sio }
     { line = $0; sub(/^\/\/ */, "", line); key = line; sub(/:.*/, "", key); val = line
       sub(/^[a-z]+: ?/, "", val) }
-    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = stdn = ""; wall = 60; next }
+    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = stdn = sio = ""; wall = 60; next }
     !have { next }
     key == "exit" { ex = val } key == "stdout" { so = val } key == "stderr" { se = val }
     key == "compare" { cmp = val } key == "setup" { setup = val } key == "client" { cl = val }
     key == "wall" { wall = val } key == "node" { nd = val } key == "stdin" { stdn = val }
+    key == "stdio" { sio = val }
     END { flush() }' "$SRC/$name.c" >"$ROOT/cases"
   n=0
-  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node stdin; do
+  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node stdin stdio; do
     n=$((n + 1))
     case=$name
     [ $n -gt 1 ] && case="$name#$n"
