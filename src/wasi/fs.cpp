@@ -353,13 +353,11 @@ uint32_t fd_readdir(Context::Impl& c, const Value* a) {
 
 uint32_t fd_renumber(Context::Impl& c, const Value* a) {
   uint32_t from = u32(a, 0), to = u32(a, 1);
-  // A target that is not open is taken like dup2 takes it (as Wasmtime
-  // does; Yosys moves stdout aside and back this way), but only below the
-  // open-file limit, which also bounds the table.
-  if (!c.get(from) || (!c.get(to) && to >= c.options.maxOpenFiles)) return err::BadF;
+  // Both must be open: `to` is "the file descriptor to overwrite" (witx),
+  // not a free number to claim as with dup2 (Node and Wasmtime agree).
+  if (!c.get(from) || !c.get(to)) return err::BadF;
   if (from == to) return err::Success;
-  if (c.get(to)) c.close(to);
-  if (to >= c.fds.size()) c.fds.resize(size_t(to) + 1);
+  c.close(to);  // the one descriptor fewer: `from` moves into its place
   c.fds[to] = std::move(c.fds[from]);
   c.fds[from] = Descriptor{};
   return err::Success;

@@ -133,9 +133,10 @@ run_quickjs() {
 }
 
 # Yosys reads its techmap and cell libraries from /share and ABC works in
-# /tmp. -q keeps the log off stdout: Yosys moves its stdout with fd_renumber
-# around the in-process ABC run, which preview1 runtimes handle differently
-# (see bench/README.md), while the files it writes do not depend on that.
+# /tmp. -q keeps the log off stdout: around the in-process ABC run Yosys
+# renumbers onto stdout and stderr after moving them away, which a preview1
+# runtime refuses (EBADF, docs/wasi.md), so stdout is closed from then on;
+# the files it writes do not depend on that.
 yosys_script='read_verilog /work/design.v; synth -top top; check -assert;
 tee -q -o /work/stat.txt stat; write_verilog -noattr /work/out.v; write_json /work/out.json'
 
