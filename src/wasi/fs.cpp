@@ -519,19 +519,18 @@ uint32_t path_open(Context::Impl& c, const Value* a) {
   if ((base | inheriting) & kContentWriting & ~d->inheriting) return err::NotCapable;
   base &= d->inheriting;
   inheriting &= d->inheriting;
-  bool wantsRead = base & (right::FdRead | right::FdReaddir);
-  bool wantsWrite =
-      base & (right::FdWrite | right::FdAllocate | right::FdFilestatSetSize | right::FdDatasync);
   if ((fdflags & fdflag::Append) && !(d->inheriting & right::FdWrite)) return err::NotCapable;
-  if ((fdflags & (fdflag::Dsync | fdflag::Rsync | fdflag::Sync)) && !(d->inheriting & right::FdDatasync))
-    return err::NotCapable;
-  int flags = O_NOCTTY;
-  if (oflags & oflag::Directory)
-    flags |= O_DIRECTORY | O_RDONLY;
-  else if (wantsWrite)
-    flags |= wantsRead ? O_RDWR : O_WRONLY;
-  else
-    flags |= O_RDONLY;
+  if ((fdflags & fdflag::Dsync) && !(d->inheriting & right::FdDatasync)) return err::NotCapable;
+  if ((fdflags & (fdflag::Rsync | fdflag::Sync)) && !(d->inheriting & right::FdSync)) return err::NotCapable;
+  // The host access mode: only rights that need a writable host descriptor
+  // make one. fsync and fdatasync work on a read-only one, so fd_sync and
+  // fd_datasync (part of a directory's own rights) never do: a preopen
+  // reopened with its own rights is opened O_RDONLY, not refused as a
+  // directory opened for writing.
+  bool wantsRead = base & (right::FdRead | right::FdReaddir);
+  bool wantsWrite = base & (right::FdWrite | right::FdAllocate | right::FdFilestatSetSize);
+  int flags = O_NOCTTY | (!wantsWrite ? O_RDONLY : wantsRead ? O_RDWR : O_WRONLY);
+  if (oflags & oflag::Directory) flags |= O_DIRECTORY;  // and writing to one: EISDIR
   if (oflags & oflag::Creat) flags |= O_CREAT;
   if (oflags & oflag::Excl) flags |= O_EXCL;
   if (oflags & oflag::Trunc) flags |= O_TRUNC;

@@ -144,11 +144,59 @@ static void dir_rights(void) {
   printf("preopen rights can be dropped\n");
 }
 
+// path_open's access to the host: a directory reopened with its own rights
+// (which include fd_datasync and fd_sync, meaningful for a directory) is not
+// a write open; asking to write one is EISDIR, as open(2) answers and
+// wasi-testsuite's path_open_preopen expects.
+static void reopen_rights(void) {
+  __wasi_fdstat_t st = fdstat(dir);
+  uint32_t fd;
+  OK(raw_path_open(dir, 0, SP("."), 0, st.fs_rights_base, st.fs_rights_inheriting, 0, P(&fd)));
+  CHECK_EQ(fdstat(fd).fs_filetype, __WASI_FILETYPE_DIRECTORY);
+  OK(raw_fd_close(fd));
+  OK(raw_path_open(dir, 0, SP("."), __WASI_OFLAGS_DIRECTORY, st.fs_rights_base, st.fs_rights_inheriting, 0, P(&fd)));
+  OK(raw_fd_close(fd));
+  OK(raw_path_open(dir, 0, SP("sub"), 0, st.fs_rights_base, st.fs_rights_inheriting, 0, P(&fd)));
+  OK(raw_fd_close(fd));
+  CHECK_ERR(raw_path_open(dir, 0, SP("."), __WASI_OFLAGS_DIRECTORY, R(FD_READ) | R(FD_WRITE), 0, 0, P(&fd)), E_ISDIR);
+  CHECK_ERR(raw_path_open(dir, 0, SP("sub"), 0, R(FD_WRITE), 0, 0, P(&fd)), E_ISDIR);
+  // A file opened only to be synced.
+  OK(raw_path_open(dir, 1, SP("hello.txt"), 0, R(FD_DATASYNC) | R(FD_SYNC), 0, 0, P(&fd)));
+  OK(raw_fd_datasync(fd));
+  OK(raw_fd_sync(fd));
+  OK(raw_fd_close(fd));
+  printf("path_open: a directory with its own rights, EISDIR for writing one\n");
+}
+
+// The fdflags of path_open need rights in the directory's inheriting set:
+// dsync needs fd_datasync; sync and rsync need fd_sync.
+static void sync_flag_rights(void) {
+  uint64_t base = R(PATH_OPEN);
+  uint64_t file = R(FD_READ) | R(FD_WRITE) | R(FD_SEEK);  // Node also wants fd_seek for a write open
+  uint32_t sub, fd;
+  OK(raw_path_open(dir, 1, SP("sub"), __WASI_OFLAGS_DIRECTORY, base, file | R(FD_SYNC), 0, P(&sub)));
+  OK(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_SYNC, P(&fd)));
+  OK(raw_fd_close(fd));
+  OK(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_RSYNC, P(&fd)));
+  OK(raw_fd_close(fd));
+  CHECK_ERR(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_DSYNC, P(&fd)), E_NOTCAPABLE);
+  OK(raw_fd_close(sub));
+  OK(raw_path_open(dir, 1, SP("sub"), __WASI_OFLAGS_DIRECTORY, base, file | R(FD_DATASYNC), 0, P(&sub)));
+  OK(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_DSYNC, P(&fd)));
+  OK(raw_fd_close(fd));
+  CHECK_ERR(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_SYNC, P(&fd)), E_NOTCAPABLE);
+  CHECK_ERR(raw_path_open(sub, 1, SP("a.txt"), 0, file, 0, __WASI_FDFLAGS_RSYNC, P(&fd)), E_NOTCAPABLE);
+  OK(raw_fd_close(sub));
+  printf("path_open: dsync needs fd_datasync, sync and rsync need fd_sync\n");
+}
+
 int main(void) {
   int d = preopen_fd("/sandbox");
   CHECK(d >= 3);
   dir = (uint32_t)d;
   file_rights();
+  reopen_rights();
+  sync_flag_rights();
   dir_rights();
   return 0;
 }
