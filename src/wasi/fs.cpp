@@ -472,12 +472,20 @@ uint32_t path_link(Context::Impl& c, const Value* a) {
   WASI_FD(to, u32(a, 4), right::PathLinkTarget);
   WASI_PATH(newPath, u32(a, 5), u32(a, 6));
   WASI_PARENT(np, to->hostFd, newPath);
+  // A new name ending in '/' can only be made as a directory, so link(2)
+  // answers EEXIST if the name is taken and ENOENT otherwise (after looking
+  // up the old path).
+  auto slashedNewName = [&np] {
+    struct stat st;
+    return ::fstatat(np.fd(), np.name(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? err::Exist : err::NoEnt;
+  };
   if (follow) {
     // linkat's own AT_SYMLINK_FOLLOW would follow a link out of the
     // sandbox; resolve it beneath the preopen first and link the result.
     Opened o = openBeneath(from->hostFd, oldPath, O_PATH, 0, true);
     if (o.fd < 0) return o.error;
     FdCloser closer{o.fd};
+    if (np.trailingSlash()) return slashedNewName();
     if (::linkat(o.fd, "", np.fd(), np.name(), AT_EMPTY_PATH) == 0) return err::Success;
     if (errno != ENOENT && errno != EPERM) return lastError();
     std::string self = "/proc/self/fd/" + std::to_string(o.fd);
@@ -487,7 +495,8 @@ uint32_t path_link(Context::Impl& c, const Value* a) {
   if (np.trailingSlash() || op.trailingSlash()) {
     struct stat st;
     if (::fstatat(op.fd(), op.name(), &st, AT_SYMLINK_NOFOLLOW) != 0) return lastError();
-    if (!S_ISDIR(st.st_mode)) return err::NotDir;
+    if (op.trailingSlash() && !S_ISDIR(st.st_mode)) return err::NotDir;
+    if (np.trailingSlash()) return slashedNewName();
   }
   return hostResult(::linkat(op.fd(), op.name(), np.fd(), np.name(), 0));
 }

@@ -75,9 +75,21 @@ static void links(void) {
   CHECK_ERR(raw_path_link(dir, 0, SP("sub"), dir, SP("x")), E_PERM);  // no hard links to directories
   CHECK_ERR(raw_path_link(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, SP("dangling"), dir, SP("x")), E_NOENT);
   CHECK_ERR(raw_path_link(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, SP("loop1"), dir, SP("x")), E_LOOP);
+  // A new name ending in '/' could only be a directory: ENOENT when it does
+  // not exist (also when following links), EEXIST when it does, as link(2);
+  // a trailing slash on a file as the old name is ENOTDIR.
+  CHECK_ERR(raw_path_link(dir, 0, SP("hello.txt"), dir, SP("x/")), E_NOENT);
+  CHECK_ERR(raw_path_link(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, SP("hello.txt"), dir, SP("x/")), E_NOENT);
+  CHECK_ERR(raw_path_link(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, SP("link_hello"), dir, SP("x/")), E_NOENT);
+  CHECK_ERR(raw_path_link(dir, 0, SP("sub"), dir, SP("x/")), E_NOENT);
+  CHECK_ERR(raw_path_link(dir, 0, SP("nope"), dir, SP("x/")), E_NOENT);
+  CHECK_ERR(raw_path_link(dir, 0, SP("hello.txt"), dir, SP("sub/a.txt/")), E_EXIST);
+  CHECK_ERR(raw_path_link(dir, 0, SP("hello.txt"), dir, SP("empty/")), E_EXIST);
+  CHECK_ERR(raw_path_link(dir, 0, SP("hello.txt/"), dir, SP("x")), E_NOTDIR);
+  CHECK_ERR(raw_path_link(dir, 0, SP("hello.txt/"), dir, SP("x/")), E_NOTDIR);
   __wasi_filestat_t st;
   CHECK_ERR(raw_path_filestat_get(dir, 0, SP("x"), P(&st)), E_NOENT);
-  printf("link: ENOENT, EEXIST, EPERM, ELOOP\n");
+  printf("link: ENOENT, EEXIST, EPERM, ELOOP, trailing slashes\n");
 
   CHECK_ERR(raw_path_symlink(SP("hello.txt"), dir, SP("sub/a.txt")), E_EXIST);
   CHECK_ERR(raw_path_symlink(SP("hello.txt"), dir, SP("sub")), E_EXIST);
