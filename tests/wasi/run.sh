@@ -32,6 +32,10 @@
 #                             both open file descriptions; their flags must be
 #                             unchanged and the line intact after the run (the
 #                             rest of the log is the case's stdout).
+#   // env: NAME=VALUE...     environment for wharf (e.g. WHARF_NO_OPENAT2=1)
+#   // maxrss: MB             wharf's peak resident memory must stay below MB
+#                             megabytes (GNU time's %M; not checked in
+#                             sanitizer builds, WASI_TEST_NO_MAXRSS=1)
 # Every case gets a fresh tree (make_tree below): the preopen {sandbox}, a
 # read-only {ro}, and {outside} holding a secret. Beyond its own checks, a case
 # fails if the secret shows up in its output, anything outside {sandbox}
@@ -163,6 +167,10 @@ invoke() {
     set -- $NODE_RUN "$@"
   else
     set -- "$WHARF" run "$@"
+    if [ -n "$maxrss" ] && [ "${WASI_TEST_NO_MAXRSS:-}" != 1 ]; then
+      set -- /usr/bin/time -f %M -o "$dir/.run/rss" "$@"
+    fi
+    [ -n "$case_env" ] && eval "set -- env $case_env \"\$@\""
   fi
   # The host cwd is the outside directory, so anything resolved against the
   # host's cwd instead of a preopen finds the secret.
@@ -298,6 +306,26 @@ run_case() {
       return
     fi
   fi
+  if [ -n "$maxrss" ] && [ "$WHARF" != node ] && [ "${WASI_TEST_NO_MAXRSS:-}" != 1 ]; then
+    # GNU time reports kilobytes on its last line (after any note on a signal).
+    rss=$(tail -n 1 "$dir/.run/rss" 2>/dev/null)
+    case $rss in
+      ''|*[!0-9]*) report_fail "no peak RSS measured (is GNU time, /usr/bin/time, installed?)" "$dir"; return ;;
+    esac
+    if [ "$rss" -gt $((maxrss * 1024)) ]; then
+      # Once, GNU time reported gigabytes for a run of 0.1 s that stays at
+      # 20 MB in every other: measure twice before failing.
+      if [ -z "${rss_retry:-}" ]; then
+        printf 'note %s: peak RSS %d MB, want below %d MB; running it again\n' "$case" $((rss / 1024)) "$maxrss"
+        chmod -R u+rwx "$dir" && rm -rf "$dir"
+        rss_retry=1
+        run_case
+        rss_retry=
+        return
+      fi
+      report_fail "peak RSS $((rss / 1024)) MB, want below $maxrss MB" "$dir"; return
+    fi
+  fi
   ok=0
   for want in $(echo "$exit_codes" | tr '|' ' '); do
     [ "$rc" = "$want" ] && ok=1
@@ -359,21 +387,21 @@ for name in $names; do
     continue
   fi
   # One record per case: run, exit, stdout, stderr, compare, setup, client,
-  # wall, node, stdin, stdio.
+  # wall, node, stdin, stdio, env, maxrss.
   awk -v US="$US" '
     !/^\/\// { exit }
-    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd US stdn US sio }
+    function flush() { if (have) print run US ex US so US se US cmp US setup US cl US wall US nd US stdn US sio US envs US rss }
     { line = $0; sub(/^\/\/ */, "", line); key = line; sub(/:.*/, "", key); val = line
       sub(/^[a-z]+: ?/, "", val) }
-    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = stdn = sio = ""; wall = 60; next }
+    key == "run" { flush(); have = 1; run = val; ex = "0"; so = se = cmp = setup = cl = nd = stdn = sio = envs = rss = ""; wall = 60; next }
     !have { next }
     key == "exit" { ex = val } key == "stdout" { so = val } key == "stderr" { se = val }
     key == "compare" { cmp = val } key == "setup" { setup = val } key == "client" { cl = val }
     key == "wall" { wall = val } key == "node" { nd = val } key == "stdin" { stdn = val }
-    key == "stdio" { sio = val }
+    key == "stdio" { sio = val } key == "env" { envs = val } key == "maxrss" { rss = val }
     END { flush() }' "$SRC/$name.c" >"$ROOT/cases"
   n=0
-  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node stdin stdio; do
+  while IFS=$US read -r run exit_codes stdout_file stderr_re compare setup client wall node stdin stdio case_env maxrss; do
     n=$((n + 1))
     case=$name
     [ $n -gt 1 ] && case="$name#$n"
