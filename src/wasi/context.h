@@ -17,13 +17,6 @@
 
 namespace wharf::wasi {
 
-// A directory entry as fd_readdir hands it out.
-struct DirEntry {
-  uint64_t ino;
-  FileType type;
-  std::string name;
-};
-
 struct Descriptor {
   int hostFd = -1;
   bool ownsHostFd = true;  // false for the host's stdio
@@ -31,8 +24,6 @@ struct Descriptor {
   Rights base = 0, inheriting = 0;
   std::string preopenName;  // non-empty: a preopened directory
   bool preopen = false;
-  std::vector<DirEntry> dirCache;  // fd_readdir's listing, taken at cookie 0
-  bool dirCached = false;
 };
 
 // A guest pointer+length range checked against the memory's current size.

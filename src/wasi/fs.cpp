@@ -293,59 +293,56 @@ struct LinuxDirent64 {
   char d_name[];
 };
 
-// The whole listing of a directory, read afresh (cookie 0 = rewinddir).
-Errno listDirectory(int fd, std::vector<DirEntry>& out) {
-  out.clear();
-  if (::lseek(fd, 0, SEEK_SET) < 0) return lastError();
-  alignas(8) char buf[16384];
-  for (;;) {
-    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-    if (n < 0) return lastError();
-    if (n == 0) break;
-    for (long off = 0; off < n;) {
-      auto* e = reinterpret_cast<LinuxDirent64*>(buf + off);
-      DirEntry entry{e->d_ino, direntType(e->d_type), e->d_name};
-      if (e->d_type == DT_UNKNOWN) {
-        struct stat st;
-        if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) entry.type = fileTypeOfMode(st.st_mode);
-      }
-      out.push_back(std::move(entry));
-      off += e->d_reclen;
-    }
-  }
-  return err::Success;
-}
+// Host bytes read per getdents64 call: room for the longest entry (a
+// 255-byte name) and then about as much as the guest asked for, so a small
+// guest buffer does not make every call read a whole block of entries.
+constexpr size_t kDirReadMin = 1024, kDirReadMax = 16384;
 
 }  // namespace
 
+// Entries stream from the host directory: a cookie is the kernel's d_off
+// (the position after that entry, as telldir(3) gives it; 0 is the start),
+// so a call seeks there and copies what it reads straight into the guest's
+// buffer. A descriptor keeps no listing, and a call uses one fixed buffer.
 uint32_t fd_readdir(Context::Impl& c, const Value* a) {
   WASI_FD(d, u32(a, 0), right::FdReaddir);
   uint32_t buf = u32(a, 1), len = u32(a, 2), usedOut = u32(a, 4);
   uint64_t cookie = u64(a, 3);
   if (!c.mem.ok(buf, len) || !c.mem.ok(usedOut, 4)) return err::Fault;
   if (d->type != FileType::Directory) return err::NotDir;
-  if (cookie == 0 || !d->dirCached) {
-    WASI_TRY(listDirectory(d->hostFd, d->dirCache));
-    d->dirCached = true;
-  }
-  // Cookies are positions in the listing: entry i has d_next = i + 1. A
-  // full buffer (bufused == buf_len) tells the guest to call again.
+  // Cookies past 2^63 are no position (lseek says EINVAL).
+  if (::lseek(d->hostFd, off_t(cookie), SEEK_SET) < 0) return lastError();
+  alignas(8) char host[kDirReadMax];
+  size_t want = std::clamp<size_t>(size_t(len) + 256, kDirReadMin, kDirReadMax);
+  // A full buffer (bufused == buf_len) tells the guest to call again, from
+  // the d_next of the last entry it received whole; the last one may be cut.
   uint32_t used = 0;
-  for (uint64_t i = cookie; i < d->dirCache.size() && used < len; ++i) {
-    const DirEntry& e = d->dirCache[i];
-    uint8_t header[layout::kDirent] = {};
-    uint64_t next = i + 1;
-    uint32_t namlen = uint32_t(e.name.size());
-    std::memcpy(header + 0, &next, 8);
-    std::memcpy(header + 8, &e.ino, 8);
-    std::memcpy(header + 16, &namlen, 4);
-    header[20] = uint8_t(e.type);
-    uint32_t n = std::min<uint32_t>(layout::kDirent, len - used);
-    std::memcpy(c.mem.at(buf + used), header, n);
-    used += n;
-    n = std::min<uint32_t>(namlen, len - used);
-    std::memcpy(c.mem.at(buf + used), e.name.data(), n);
-    used += n;
+  while (used < len) {
+    long n = retry([&] { return syscall(SYS_getdents64, d->hostFd, host, want); });
+    if (n < 0) return lastError();
+    if (n == 0) break;  // end of the directory
+    for (long off = 0; off < n && used < len;) {
+      auto* e = reinterpret_cast<LinuxDirent64*>(host + off);
+      off += e->d_reclen;
+      FileType type = direntType(e->d_type);
+      if (e->d_type == DT_UNKNOWN) {
+        struct stat st;
+        if (::fstatat(d->hostFd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = fileTypeOfMode(st.st_mode);
+      }
+      uint8_t header[layout::kDirent] = {};
+      uint64_t next = uint64_t(e->d_off);
+      uint32_t namlen = uint32_t(std::strlen(e->d_name));
+      std::memcpy(header + 0, &next, 8);
+      std::memcpy(header + 8, &e->d_ino, 8);
+      std::memcpy(header + 16, &namlen, 4);
+      header[20] = uint8_t(type);
+      uint32_t k = std::min<uint32_t>(layout::kDirent, len - used);
+      std::memcpy(c.mem.at(buf + used), header, k);
+      used += k;
+      k = std::min<uint32_t>(namlen, len - used);
+      std::memcpy(c.mem.at(buf + used), e->d_name, k);
+      used += k;
+    }
   }
   c.mem.store<uint32_t>(usedOut, used);
   return err::Success;
