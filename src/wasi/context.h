@@ -73,8 +73,14 @@ struct Context::Impl {
   void close(uint32_t fd);
 };
 
-// Guest data, checked: EFAULT when out of bounds. A path with a NUL byte
-// is EINVAL.
+// Linux's PATH_MAX, which counts the terminating NUL: a path (or symlink
+// target) of this many bytes or more is ENAMETOOLONG, in both resolution
+// modes and before the host sees or copies it.
+constexpr size_t kPathMax = 4096;
+
+// Guest data, checked: EFAULT when out of bounds; ENAMETOOLONG from
+// kPathMax bytes on (before anything is copied); a path with a NUL byte is
+// EINVAL.
 Errno guestString(const GuestMemory& mem, uint32_t ptr, uint32_t len, std::string& out);
 // At most IOV_MAX buffers, each checked.
 Errno guestIovecs(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vector<struct iovec>& out);

@@ -21,6 +21,7 @@ namespace wharf::wasi {
 
 Errno guestString(const GuestMemory& mem, uint32_t ptr, uint32_t len, std::string& out) {
   if (!mem.ok(ptr, len)) return err::Fault;
+  if (len >= kPathMax) return err::NameTooLong;
   out.assign(reinterpret_cast<const char*>(mem.at(ptr)), len);
   return checkPath(out);
 }

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "wasi/context.h"
@@ -29,19 +31,22 @@ bool openat2Enabled() {
 }
 
 constexpr int kMaxSymlinks = 40;  // as Linux's own limit
+// Directories the portable walk may be inside at once: a path of kPathMax
+// bytes names at most this many levels.
+constexpr size_t kMaxDepth = kPathMax / 2;
 
 Opened fail(int hostErrno) {
   return {-1, hostErrno == EXDEV ? Errno(err::NotCapable) : fromHostErrno(hostErrno)};
 }
 
 // Opens with openat2; nullopt-like {-2} when the syscall is missing.
-Opened viaOpenat2(int dirFd, const std::string& path, int flags, mode_t mode, bool followFinal) {
+Opened viaOpenat2(int dirFd, const char* path, int flags, mode_t mode, bool followFinal) {
   struct open_how how = {};
   how.flags = uint64_t(flags | O_CLOEXEC | (followFinal ? 0 : O_NOFOLLOW));
   how.mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   for (int attempt = 0;; ++attempt) {
-    long fd = syscall(SYS_openat2, dirFd, path.c_str(), &how, sizeof how);
+    long fd = syscall(SYS_openat2, dirFd, path, &how, sizeof how);
     if (fd >= 0) return {int(fd), err::Success};
     // EAGAIN: a concurrent rename made the kernel unsure; try again.
     if ((errno == EAGAIN || errno == EINTR) && attempt < 64) continue;
@@ -50,91 +55,101 @@ Opened viaOpenat2(int dirFd, const std::string& path, int flags, mode_t mode, bo
   }
 }
 
-void splitInto(std::string_view path, std::vector<std::string>& todo) {
-  // Components go onto a stack, first component last.
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    parts.emplace_back(path.substr(i, j - i));
-    i = j + 1;
+// The directories the portable walk is inside, innermost last; closes them.
+struct DirStack {
+  std::vector<int> fds;
+  ~DirStack() {
+    for (int fd : fds) ::close(fd);
   }
-  for (size_t k = parts.size(); k-- > 0;) todo.push_back(std::move(parts[k]));
-}
+};
 
 // The portable walk: one component at a time, never following a symlink
-// in the kernel; symlink targets are spliced into the remaining path and
-// `..` pops the stack of directories walked into, refusing to pop the root.
+// in the kernel; symlink targets are spliced in front of the rest of the
+// path and `..` pops the stack of directories walked into, refusing to pop
+// the root. The rest of the path is a stack of pieces -- views of the
+// guest's path and of the link targets read so far -- consumed a component
+// at a time, so the memory a walk uses is bounded by kPathMax, kMaxSymlinks
+// and kMaxDepth, whatever the path.
 Opened viaWalk(int root, std::string_view path, int flags, mode_t mode, bool followFinal) {
-  std::vector<std::string> todo;
-  splitInto(path, todo);
-  std::vector<int> stack;
-  auto cleanup = [&] {
-    for (int fd : stack) ::close(fd);
-  };
+  std::vector<std::string_view> pending{path};   // back() is walked first
+  std::vector<std::unique_ptr<char[]>> targets;  // link targets, viewed by later pieces
+  DirStack stack;
   int links = 0;
-  auto splice = [&](int dir, const std::string& name) -> Errno {
-    char target[4096];
-    ssize_t n = ::readlinkat(dir, name.c_str(), target, sizeof target);
+  // The next component; every piece has one more component than slashes.
+  auto next = [&] {
+    std::string_view& top = pending.back();
+    size_t slash = top.find('/');
+    std::string_view c = top.substr(0, slash);
+    if (slash == std::string_view::npos)
+      pending.pop_back();
+    else
+      top.remove_prefix(slash + 1);
+    return c;
+  };
+  char name[kPathMax];  // the component, NUL-terminated for the *at calls
+  auto splice = [&](int dir) -> Errno {
+    char target[kPathMax];
+    ssize_t n = ::readlinkat(dir, name, target, sizeof target);
     if (n < 0) return errno == EINVAL ? err::Success : fromHostErrno(errno);  // EINVAL: not a link
     if (++links > kMaxSymlinks) return err::Loop;
     if (n == 0) return err::NoEnt;
+    if (size_t(n) >= sizeof target) return err::NameTooLong;  // Linux makes none this long
     if (target[0] == '/') return err::NotCapable;
-    splitInto(std::string_view(target, size_t(n)), todo);
+    targets.push_back(std::make_unique<char[]>(size_t(n)));
+    std::memcpy(targets.back().get(), target, size_t(n));
+    pending.emplace_back(targets.back().get(), size_t(n));
     return err::Loop;  // "spliced": the caller continues the walk
   };
-  while (!todo.empty()) {
-    std::string c = std::move(todo.back());
-    todo.pop_back();
-    bool last = todo.empty();
-    int cur = stack.empty() ? root : stack.back();
+  while (!pending.empty()) {
+    std::string_view c = next();
+    bool last = pending.empty();
+    int cur = stack.fds.empty() ? root : stack.fds.back();
     if (c == "..") {
-      if (stack.empty()) return cleanup(), Opened{-1, err::NotCapable};
-      ::close(stack.back());
-      stack.pop_back();
+      if (stack.fds.empty()) return {-1, err::NotCapable};
+      ::close(stack.fds.back());
+      stack.fds.pop_back();
       c = ".";
-      cur = stack.empty() ? root : stack.back();
+      cur = stack.fds.empty() ? root : stack.fds.back();
     }
     if (c.empty() || c == ".") {
       if (!last) continue;
       int fd = ::openat(cur, ".", flags | O_CLOEXEC, mode);
-      int e = errno;
-      cleanup();
-      return fd >= 0 ? Opened{fd, err::Success} : fail(e);
+      return fd >= 0 ? Opened{fd, err::Success} : fail(errno);
     }
+    std::memcpy(name, c.data(), c.size());  // c is shorter than kPathMax: it is part of one piece
+    name[c.size()] = '\0';
     if (!last) {
-      int fd = ::openat(cur, c.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      // Deeper than any path of kPathMax bytes names directly: only links
+      // lead there, and the walk would hold a descriptor per level.
+      if (stack.fds.size() >= kMaxDepth) return {-1, err::NameTooLong};
+      int fd = ::openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd >= 0) {
-        stack.push_back(fd);
+        stack.fds.push_back(fd);
         continue;
       }
       int e = errno;
       if (e == ENOTDIR || e == ELOOP) {
-        Errno s = splice(cur, c);
+        Errno s = splice(cur);
         if (s == err::Loop && links <= kMaxSymlinks) continue;
-        if (s != err::Success) return cleanup(), Opened{-1, s};
+        if (s != err::Success) return {-1, s};
       }
-      cleanup();
       return fail(e);
     }
     bool exclusive = (flags & O_CREAT) && (flags & O_EXCL);
     if (followFinal && !exclusive) {
-      Errno s = splice(cur, c);
+      Errno s = splice(cur);
       if (s == err::Loop && links <= kMaxSymlinks) continue;
-      if (s != err::Success && s != err::NoEnt) return cleanup(), Opened{-1, s};
+      if (s != err::Success && s != err::NoEnt) return {-1, s};
     }
-    int fd = ::openat(cur, c.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    int fd = ::openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
     int e = errno;
     // A symlink swapped in after the check above: walk it on the next round.
     if (fd < 0 && followFinal && !exclusive && e == ELOOP && links < kMaxSymlinks) {
-      todo.push_back(c);
+      pending.push_back(c);
       continue;
     }
-    cleanup();
     return fd >= 0 ? Opened{fd, err::Success} : fail(e);
   }
-  cleanup();
   return {-1, err::NoEnt};
 }
 
@@ -170,9 +185,13 @@ Errno checkPath(std::string_view path) {
 
 Opened openBeneath(int dirFd, std::string_view path, int flags, mode_t mode, bool followFinal) {
   if (path.empty()) return {-1, err::NoEnt};
+  if (path.size() >= kPathMax) return {-1, err::NameTooLong};
   if (path[0] == '/') return {-1, err::NotCapable};
   if (openat2Enabled()) {
-    Opened r = viaOpenat2(dirFd, std::string(path), flags, mode, followFinal);
+    char terminated[kPathMax];
+    std::memcpy(terminated, path.data(), path.size());
+    terminated[path.size()] = '\0';
+    Opened r = viaOpenat2(dirFd, terminated, flags, mode, followFinal);
     if (r.fd != -2) return r;
     gOpenat2.store(2);
   }
@@ -182,6 +201,10 @@ Opened openBeneath(int dirFd, std::string_view path, int flags, mode_t mode, boo
 ParentPath::ParentPath(int dirFd, std::string_view path) {
   if (path.empty()) {
     error_ = err::NoEnt;
+    return;
+  }
+  if (path.size() >= kPathMax) {
+    error_ = err::NameTooLong;
     return;
   }
   if (path[0] == '/') {

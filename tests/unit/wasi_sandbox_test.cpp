@@ -134,6 +134,56 @@ TEST_P(Sandbox, ParentPathNeverNamesDotDot) {
   EXPECT_EQ(abs.error(), err::NotCapable);
 }
 
+// kPathMax counts the NUL, as Linux's PATH_MAX: 4095 bytes is a path, 4096
+// is ENAMETOOLONG before any work.
+TEST_P(Sandbox, LongPaths) {
+  std::string path = "." + std::string(4095 - 7, '/') + "a/file";
+  ASSERT_EQ(path.size(), 4095u);
+  EXPECT_EQ(open(path.c_str()), "inside");
+  ParentPath fits(rootFd_, path);
+  EXPECT_EQ(fits.error(), err::Success);
+  EXPECT_STREQ(fits.name(), "file");
+  path.insert(0, "/");
+  const std::string kTooLong = "errno " + std::to_string(err::NameTooLong);
+  EXPECT_EQ(open(path.c_str()), kTooLong);
+  EXPECT_EQ(ParentPath(rootFd_, path).error(), err::NameTooLong);
+  EXPECT_EQ(ParentPath(rootFd_, std::string(1 << 20, 'a')).error(), err::NameTooLong);
+}
+
+// The walk holds a descriptor per level: links that lead deeper than any
+// path of kPathMax bytes could name are ENAMETOOLONG there (openat2 walks
+// in the kernel, which holds none). The levels are made in /dev/shm where
+// there is one: thousands of directories take seconds on a journaled disk.
+TEST_P(Sandbox, WalkDepthIsBounded) {
+  if (GetParam()) GTEST_SKIP() << "the portable walk only";
+  char tmpl[] = "/dev/shm/wharf-deep-XXXXXX";
+  fs::path base = ::mkdtemp(tmpl) ? fs::path(tmpl) : base_ / "deep";
+  fs::create_directories(base);
+  int root = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(root, 0);
+  int fd = ::dup(root);
+  for (int i = 0; i < 2050; ++i) {
+    ASSERT_EQ(::mkdirat(fd, "d", 0755), 0);
+    int next = ::openat(fd, "d", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(next, 0);
+    ::close(fd);
+    fd = next;
+  }
+  ::close(fd);
+  std::string deep = "d";
+  for (int i = 1; i < 2040; ++i) deep += "/d";
+  ASSERT_EQ(::symlinkat(deep.c_str(), root, "deep"), 0);
+  auto open = [&](const char* path) {
+    Opened o = openBeneath(root, path, O_RDONLY, 0, true);
+    if (o.fd >= 0) ::close(o.fd);
+    return o.error;
+  };
+  EXPECT_EQ(open("deep/d/d/d/d/d/d/d/nothing"), err::NoEnt);  // 2047 levels down
+  EXPECT_EQ(open("deep/d/d/d/d/d/d/d/d/d/nothing"), err::NameTooLong);
+  ::close(root);
+  fs::remove_all(base);
+}
+
 // Another process swaps a directory on the path for a symlink to outside,
 // again and again, while the guest keeps opening a file through it.
 TEST_P(Sandbox, RaceWithSymlinkSwapNeverEscapes) {
