@@ -125,6 +125,12 @@ Context::Impl::~Impl() {
     if (d.hostFd >= 0 && d.ownsHostFd) ::close(d.hostFd);
 }
 
+Errno Context::Impl::reserve() {
+  if (openCount >= options.maxOpenFiles) return err::MFile;
+  fds.reserve(fds.size() + 1);  // add()'s emplace_back then never allocates
+  return err::Success;
+}
+
 Errno Context::Impl::add(Descriptor d, uint32_t* guestFd) {
   if (openCount >= options.maxOpenFiles) {
     if (d.ownsHostFd) ::close(d.hostFd);

@@ -68,6 +68,12 @@ struct Context::Impl {
       *error = err::NotCapable, d = nullptr;
     return d;
   }
+  // Room for one more descriptor, or EMFILE at the open-file limit. Called
+  // before the host call that makes one, so that a refused open has no
+  // effect (no file created or truncated, no connection taken); afterwards
+  // add() cannot fail and allocates nothing. Invalidates Descriptor
+  // pointers.
+  Errno reserve();
   // Takes ownership of `hostFd`; EMFILE beyond the open-file limit.
   Errno add(Descriptor d, uint32_t* guestFd);
   void close(uint32_t fd);

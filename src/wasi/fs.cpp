@@ -548,7 +548,11 @@ uint32_t path_open(Context::Impl& c, const Value* a) {
   // Truncating needs write access on the host.
   if ((flags & O_TRUNC) && (flags & O_ACCMODE) == O_RDONLY) flags = (flags & ~O_ACCMODE) | O_WRONLY;
 
-  Opened o = openBeneath(d->hostFd, path, flags, 0666, dirflags & kLookupSymlinkFollow);
+  // At the open-file limit nothing may happen: no file created or truncated.
+  // (Reserving may move the table: `d` is not used after it.)
+  int dirFd = d->hostFd;
+  WASI_TRY(c.reserve());
+  Opened o = openBeneath(dirFd, path, flags, 0666, dirflags & kLookupSymlinkFollow);
   if (o.fd < 0) {
     // A directory opened for writing: EISDIR, as POSIX says.
     return o.error;

@@ -361,9 +361,13 @@ uint32_t sock_accept(Context::Impl& c, const Value* a) {
   uint32_t flags = u32(a, 1), out = u32(a, 2);
   if (flags & ~uint32_t(kSockNonblock)) return err::Inval;
   if (!c.mem.ok(out, 4)) return err::Fault;
+  // At the open-file limit the connection stays queued for a later accept.
+  // (Reserving may move the table: `d` is not used after it.)
+  int listener = d->hostFd;
+  e = c.reserve();
+  if (e != err::Success) return e;
   int fd;
-  do
-    fd = ::accept4(d->hostFd, nullptr, nullptr, SOCK_CLOEXEC | ((flags & kSockNonblock) ? SOCK_NONBLOCK : 0));
+  do fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | ((flags & kSockNonblock) ? SOCK_NONBLOCK : 0));
   while (fd < 0 && errno == EINTR);
   if (fd < 0) return lastError();
   Descriptor nd;

@@ -11,6 +11,13 @@
 // run: --dir {sandbox}::/sandbox --tcplisten 127.0.0.1:{port}
 // client: echo second run
 // stdout: sockets.stdout
+// At the open-file limit (stdio and the listener fill it) sock_accept is
+// EMFILE and leaves the connection queued: once a descriptor is free, the
+// same client is accepted and answered.
+// run: --tcplisten 127.0.0.1:{port} --max-open-files 4 -- full
+// client: echo at the limit
+// stdout: sockets.stdout
+// wall: 20
 #include "wasi_test.h"
 
 static int find_listener(void) {
@@ -73,7 +80,27 @@ static void not_sockets(uint32_t ls) {
   printf("not sockets: ENOTSOCK/EBADF; listener: no data, no seek\n");
 }
 
-int main(void) {
+// Waits until a client is queued on the listener, then fails to accept it
+// for want of a descriptor, and frees one (stdin).
+static void accept_at_limit(uint32_t ls) {
+  __wasi_subscription_t s[2];
+  memset(s, 0, sizeof s);
+  s[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+  s[0].u.u.fd_read.file_descriptor = ls;
+  s[1].u.tag = __WASI_EVENTTYPE_CLOCK;
+  s[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+  s[1].u.u.clock.timeout = 20000000000ull;
+  __wasi_event_t ev[2];
+  uint32_t n;
+  OK(raw_poll_oneoff(P(s), P(ev), 2, P(&n)));
+  CHECK(n == 1 && ev[0].type == __WASI_EVENTTYPE_FD_READ);
+  uint32_t c;
+  CHECK_ERR(raw_sock_accept(ls, 0, P(&c)), E_MFILE);
+  CHECK_ERR(raw_sock_accept(ls, __WASI_FDFLAGS_NONBLOCK, P(&c)), E_MFILE);
+  OK(raw_fd_close(0));
+}
+
+int main(int argc, char **argv) {
   int l = find_listener();
   CHECK(l >= 3);
   uint32_t ls = (uint32_t)l;
@@ -82,9 +109,11 @@ int main(void) {
   CHECK(st.fs_rights_base & R(SOCK_ACCEPT));
   printf("listener found\n");
   not_sockets(ls);
+  int full = argc > 1 && strcmp(argv[1], "full") == 0;
+  if (full) accept_at_limit(ls);
 
   uint32_t c = accept_one(ls);
-  CHECK(c != ls && c >= 3);
+  CHECK(c != ls && (c >= 3 || (full && c == 0)));  // the lowest free number
   OK(raw_fd_fdstat_get(c, P(&st)));
   CHECK_EQ(st.fs_filetype, __WASI_FILETYPE_SOCKET_STREAM);
   uint64_t off;
