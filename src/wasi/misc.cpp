@@ -176,109 +176,114 @@ uint32_t proc_raise(Context::Impl& c, const Value* a) {
   return kRaiseTrap;
 }
 
+namespace {
+
+// One subscription, as the guest wrote it.
+struct Subscription {
+  uint64_t userdata;
+  uint8_t tag;
+  uint32_t fd;  // fd_read / fd_write
+  uint32_t clock;
+  uint64_t timeout;
+  uint16_t flags;
+};
+
+Subscription loadSubscription(const GuestMemory& mem, uint32_t s) {
+  return {mem.load<uint64_t>(s),      mem.load<uint8_t>(s + 8),   mem.load<uint32_t>(s + 16),
+          mem.load<uint32_t>(s + 16), mem.load<uint64_t>(s + 24), mem.load<uint16_t>(s + 40)};
+}
+
+// What a subscription needs: an event now, a deadline, or a host poll.
+struct Outcome {
+  enum Kind { Now, Timer, Wait } kind;
+  Errno error = err::Success;
+  uint64_t nbytes = 0;    // Now
+  uint64_t deadline = 0;  // Timer: CLOCK_MONOTONIC nanoseconds
+};
+
+// A pure function of the subscription, the descriptor table and the two
+// clock readings, so that it gives the same answer each time it is asked.
+Outcome classify(Context::Impl& c, const Subscription& s, uint64_t monoNow, uint64_t realNow) {
+  if (s.tag == EventClock) {
+    if (s.clock > ClockThreadCpu) return {Outcome::Now, err::Inval};
+    // A relative timeout on a CPU-time clock waits that long in real time.
+    if (!(s.flags & kSubclockAbstime))
+      return {Outcome::Timer, err::Success, 0, monoNow + std::min<uint64_t>(s.timeout, UINT64_MAX - monoNow)};
+    if (s.clock == ClockMonotonic) return {Outcome::Timer, err::Success, 0, s.timeout};
+    if (s.clock == ClockRealtime)
+      return {Outcome::Timer, err::Success, 0,
+              s.timeout <= realNow ? monoNow : monoNow + (s.timeout - realNow)};
+    return {Outcome::Now, err::NotSup};  // absolute CPU time: no way to wait for it
+  }
+  if (s.tag != EventFdRead && s.tag != EventFdWrite) return {Outcome::Now, err::Inval};
+  Descriptor* d = c.get(s.fd);
+  if (!d) return {Outcome::Now, err::BadF};
+  if (!(d->base & right::PollFdReadwrite)) return {Outcome::Now, err::NotCapable};
+  if (d->type != FileType::RegularFile) return {Outcome::Wait};
+  // Files are always ready; a read reports the bytes left.
+  Outcome o{Outcome::Now};
+  if (s.tag == EventFdRead) {
+    struct stat st;
+    off_t pos = ::lseek(d->hostFd, 0, SEEK_CUR);
+    if (::fstat(d->hostFd, &st) == 0 && pos >= 0 && st.st_size > pos) o.nbytes = uint64_t(st.st_size - pos);
+  }
+  return o;
+}
+
+}  // namespace
+
+// Subscriptions are read from guest memory each time they are needed rather
+// than copied: the host keeps one pollfd per distinct descriptor waited on
+// (and a map over the descriptor table), whatever the number of
+// subscriptions. Events are written in subscription order in a last pass,
+// each after its subscription was read; so the event array may start at or
+// before the subscriptions, but not inside them (EINVAL), where an event
+// would overwrite a subscription not yet read.
 uint32_t poll_oneoff(Context::Impl& c, const Value* a) {
   uint32_t in = u32(a, 0), out = u32(a, 1), n = u32(a, 2), neventsOut = u32(a, 3);
   if (n == 0) return err::Inval;
-  if (!c.mem.ok(in, uint64_t(n) * layout::kSubscription) || !c.mem.ok(out, uint64_t(n) * layout::kEvent) ||
-      !c.mem.ok(neventsOut, 4))
+  uint64_t inBytes = uint64_t(n) * layout::kSubscription;
+  if (!c.mem.ok(in, inBytes) || !c.mem.ok(out, uint64_t(n) * layout::kEvent) || !c.mem.ok(neventsOut, 4))
     return err::Fault;
-
-  struct Event {
-    uint64_t userdata;
-    Errno error;
-    uint8_t type;
-    uint64_t nbytes = 0;
-    uint16_t flags = 0;
-  };
-  std::vector<Event> ready;  // answered without waiting
-  struct Waiting {
-    uint64_t userdata;
-    uint8_t type;
-    size_t pollIndex;
-  };
-  std::vector<Waiting> waiting;
-  std::vector<pollfd> pfds;
-  struct Timer {
-    uint64_t userdata;
-    uint64_t deadline;  // CLOCK_MONOTONIC nanoseconds
-  };
-  std::vector<Timer> timers;
+  if (out > in && out < in + inBytes) return err::Inval;
 
   // An unknown subscription kind is a malformed argument: the whole call fails.
   for (uint32_t i = 0; i < n; ++i) {
-    uint32_t s = in + i * layout::kSubscription;
-    uint8_t tag = c.mem.load<uint8_t>(s + 8);
-    if (tag > EventFdWrite) return err::Inval;
-    if (tag == EventClock && (c.mem.load<uint16_t>(s + 40) & ~kSubclockAbstime)) return err::Inval;
+    Subscription s = loadSubscription(c.mem, in + i * layout::kSubscription);
+    if (s.tag > EventFdWrite) return err::Inval;
+    if (s.tag == EventClock && (s.flags & ~kSubclockAbstime)) return err::Inval;
   }
 
-  uint64_t monoNow = now(CLOCK_MONOTONIC);
+  uint64_t monoNow = now(CLOCK_MONOTONIC), realNow = now(CLOCK_REALTIME);
+  uint32_t answered = 0;           // subscriptions with an event now
+  uint64_t earliest = UINT64_MAX;  // the first deadline
+  std::vector<pollfd> pfds;        // one per descriptor waited on
+  std::vector<int32_t> slotOf;     // guest fd -> index in pfds, or -1
   for (uint32_t i = 0; i < n; ++i) {
-    uint32_t s = in + i * layout::kSubscription;
-    uint64_t userdata = c.mem.load<uint64_t>(s);
-    uint8_t tag = c.mem.load<uint8_t>(s + 8);
-    if (tag == EventClock) {
-      uint32_t id = c.mem.load<uint32_t>(s + 16);
-      uint64_t timeout = c.mem.load<uint64_t>(s + 24);
-      uint16_t flags = c.mem.load<uint16_t>(s + 40);
-      uint64_t deadline;
-      if (id > ClockThreadCpu) {
-        ready.push_back({userdata, err::Inval, EventClock});
-        continue;
-      }
-      if (!(flags & kSubclockAbstime)) {
-        // A relative timeout on a CPU-time clock waits that long in real time.
-        deadline = monoNow + std::min<uint64_t>(timeout, UINT64_MAX - monoNow);
-      } else if (id == ClockMonotonic) {
-        deadline = timeout;
-      } else if (id == ClockRealtime) {
-        uint64_t real = now(CLOCK_REALTIME);
-        deadline = timeout <= real ? monoNow : monoNow + (timeout - real);
-      } else {
-        ready.push_back({userdata, err::NotSup, EventClock});  // absolute CPU time: no way to wait for it
-        continue;
-      }
-      timers.push_back({userdata, deadline});
-    } else if (tag == EventFdRead || tag == EventFdWrite) {
-      uint32_t fd = c.mem.load<uint32_t>(s + 16);
-      Descriptor* d = c.get(fd);
-      if (!d) {
-        ready.push_back({userdata, err::BadF, tag});
-      } else if (!(d->base & right::PollFdReadwrite)) {
-        ready.push_back({userdata, err::NotCapable, tag});
-      } else if (d->type == FileType::RegularFile) {
-        // Files are always ready; a read reports the bytes left.
-        Event e{userdata, err::Success, tag};
-        if (tag == EventFdRead) {
-          struct stat st;
-          off_t pos = ::lseek(d->hostFd, 0, SEEK_CUR);
-          if (::fstat(d->hostFd, &st) == 0 && pos >= 0 && st.st_size > pos)
-            e.nbytes = uint64_t(st.st_size - pos);
-        }
-        ready.push_back(e);
-      } else {
-        waiting.push_back({userdata, tag, pfds.size()});
-        pfds.push_back({d->hostFd, short(tag == EventFdRead ? POLLIN : POLLOUT), 0});
-      }
+    Subscription s = loadSubscription(c.mem, in + i * layout::kSubscription);
+    Outcome o = classify(c, s, monoNow, realNow);
+    if (o.kind == Outcome::Now) {
+      ++answered;
+    } else if (o.kind == Outcome::Timer) {
+      earliest = std::min(earliest, o.deadline);
     } else {
-      ready.push_back({userdata, err::Inval, tag});
+      if (slotOf.empty()) slotOf.assign(c.fds.size(), -1);
+      if (slotOf[s.fd] < 0) {
+        slotOf[s.fd] = int32_t(pfds.size());
+        pfds.push_back({c.fds[s.fd].hostFd, 0, 0});
+      }
+      pfds[size_t(slotOf[s.fd])].events |= short(s.tag == EventFdRead ? POLLIN : POLLOUT);
     }
   }
 
   // Wait in slices, so a --timeout (the interrupt flag) also ends a guest
   // that sleeps.
   std::atomic<bool>* interrupt = interp::interruptFlag();
+  bool fdsReady = false;
+  uint64_t firedBy = 0;  // timers due by this time fire
   for (;;) {
     uint64_t t = now(CLOCK_MONOTONIC);
-    bool timerDue = false;
-    uint64_t wait = UINT64_MAX;
-    for (const Timer& tm : timers) {
-      if (tm.deadline <= t)
-        timerDue = true;
-      else
-        wait = std::min(wait, tm.deadline - t);
-    }
-    if (!ready.empty() || timerDue) wait = 0;
+    uint64_t wait = answered || earliest <= t ? 0 : earliest - t;
     constexpr uint64_t kSlice = 50'000'000;  // 50 ms
     int ms = wait == 0 ? 0 : int((std::min(wait, kSlice) + 999'999) / 1'000'000);
     int r = pfds.empty() ? 0 : ::poll(pfds.data(), pfds.size(), ms);
@@ -287,41 +292,46 @@ uint32_t poll_oneoff(Context::Impl& c, const Value* a) {
       ::nanosleep(&ts, nullptr);
     }
     if (r < 0 && errno != EINTR) return lastError();
-    if (r > 0) {
-      for (const Waiting& w : waiting) {
-        const pollfd& p = pfds[w.pollIndex];
-        if (!p.revents) continue;
-        Event e{w.userdata, err::Success, w.type};
-        if (p.revents & POLLNVAL) e.error = err::BadF;
-        if (p.revents & (POLLHUP | POLLERR)) e.flags |= kEventFdHangup;
-        if (w.type == EventFdRead) {
-          int avail = 0;
-          if (::ioctl(p.fd, FIONREAD, &avail) == 0 && avail > 0) e.nbytes = uint64_t(avail);
-        }
-        ready.push_back(e);
-      }
+    fdsReady = r > 0;
+    if (answered || fdsReady) break;
+    uint64_t t2 = now(CLOCK_MONOTONIC);
+    if (earliest <= t2) {
+      firedBy = t2;
+      break;
     }
-    if (ready.empty()) {
-      uint64_t t2 = now(CLOCK_MONOTONIC);
-      for (const Timer& tm : timers)
-        if (tm.deadline <= t2) ready.push_back({tm.userdata, err::Success, EventClock});
-    }
-    if (!ready.empty()) break;
     if (interrupt->load(std::memory_order_relaxed)) {
       c.trap = Trap{TrapKind::Interrupted, {}, 0};
       return kRaiseTrap;
     }
   }
 
-  uint32_t count = std::min<uint32_t>(uint32_t(ready.size()), n);
-  for (uint32_t i = 0; i < count; ++i) {
-    uint32_t e = out + i * layout::kEvent;
+  // Immediate answers and ready descriptors; timers only when nothing else.
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    Subscription s = loadSubscription(c.mem, in + i * layout::kSubscription);
+    Outcome o = classify(c, s, monoNow, realNow);
+    Errno error = o.error;
+    uint64_t nbytes = o.nbytes;
+    uint16_t flags = 0;
+    if (o.kind == Outcome::Timer) {
+      if (answered || fdsReady || o.deadline > firedBy) continue;
+    } else if (o.kind == Outcome::Wait) {
+      if (!fdsReady) continue;
+      const pollfd& p = pfds[size_t(slotOf[s.fd])];
+      short mine = short((s.tag == EventFdRead ? POLLIN : POLLOUT) | POLLHUP | POLLERR | POLLNVAL);
+      if (!(p.revents & mine)) continue;
+      if (p.revents & POLLNVAL) error = err::BadF;
+      if (p.revents & (POLLHUP | POLLERR)) flags |= kEventFdHangup;
+      int avail = 0;
+      if (s.tag == EventFdRead && ::ioctl(p.fd, FIONREAD, &avail) == 0 && avail > 0) nbytes = uint64_t(avail);
+    }
+    uint32_t e = out + count++ * layout::kEvent;
     std::memset(c.mem.at(e), 0, layout::kEvent);
-    c.mem.store<uint64_t>(e, ready[i].userdata);
-    c.mem.store<uint16_t>(e + 8, ready[i].error);
-    c.mem.store<uint8_t>(e + 10, ready[i].type);
-    c.mem.store<uint64_t>(e + 16, ready[i].nbytes);
-    c.mem.store<uint16_t>(e + 24, ready[i].flags);
+    c.mem.store<uint64_t>(e, s.userdata);
+    c.mem.store<uint16_t>(e + 8, error);
+    c.mem.store<uint8_t>(e + 10, s.tag);
+    c.mem.store<uint64_t>(e + 16, nbytes);
+    c.mem.store<uint16_t>(e + 24, flags);
   }
   c.mem.store<uint32_t>(neventsOut, count);
   return err::Success;
