@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 #include <utility>
 
 #include "wasi/functions.h"
@@ -302,7 +304,19 @@ FuncInst* Context::resolve(Store& store, std::string_view module, std::string_vi
     bool hasResult = !f.results.empty();
     return store.addHostFunc(
         typeOf(f), [impl, fnImpl, hasResult](std::span<const Value> args, std::span<Value> results) -> Trap {
-          uint32_t r = fnImpl(*impl, args.data());
+          // The one boundary between host functions and the engine: a host
+          // allocation that fails (every size a guest controls is bounded,
+          // so only a host out of memory) is the guest's ENOMEM, never an
+          // exception through the engine. Functions allocate before their
+          // host call, so a refused call has had no effect.
+          uint32_t r;
+          try {
+            r = fnImpl(*impl, args.data());
+          } catch (const std::bad_alloc&) {
+            r = err::NoMem;
+          } catch (const std::length_error&) {
+            r = err::NoMem;
+          }
           if (r == kRaiseTrap) return std::exchange(impl->trap, Trap{});
           if (hasResult) results[0] = Value::fromI32(r);
           return Trap{};
