@@ -46,6 +46,7 @@ struct CompiledFunc {
   uint32_t frameSlots = 0;   // everything, constants included
   std::vector<Slot> consts;  // copied into the frame on entry
   uint32_t funcIndex = 0;
+  bool metered = false;  // compiled with fuel/interrupt checks (host calls from it pay fuel too)
 };
 
 struct CompiledModule {

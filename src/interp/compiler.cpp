@@ -707,6 +707,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
   out.consts.resize(tempBase_ - constBase_, 0);
   out.frameSlots = tempBase_ + maxHeightSlots_ + 2;
   out.funcIndex = funcIndex_;
+  out.metered = meter_;
   codeOut = std::move(code_);
   return {};
 }
@@ -1183,17 +1184,17 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     }
     case Opcode::MemoryFill: {
       Entry n = pop(), v = pop(), d = pop();
-      emit(opMemoryFill, {d.slot, v.slot, n.slot});
+      emit(meter_ ? opMemoryFill<true> : opMemoryFill<false>, {d.slot, v.slot, n.slot});
       return {};
     }
     case Opcode::MemoryCopy: {
       Entry n = pop(), s = pop(), d = pop();
-      emit(opMemoryCopy, {d.slot, s.slot, n.slot});
+      emit(meter_ ? opMemoryCopy<true> : opMemoryCopy<false>, {d.slot, s.slot, n.slot});
       return {};
     }
     case Opcode::MemoryInit: {
       Entry n = pop(), s = pop(), d = pop();
-      emit(opMemoryInit, {d.slot, s.slot, n.slot, in.index});
+      emit(meter_ ? opMemoryInit<true> : opMemoryInit<false>, {d.slot, s.slot, n.slot, in.index});
       return {};
     }
     case Opcode::DataDrop: emit(opDataDrop, {in.index}); return {};
@@ -1221,17 +1222,17 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     }
     case Opcode::TableFill: {
       Entry n = pop(), v = pop(), i = pop();
-      emit(opTableFill, {i.slot, v.slot, n.slot, in.index});
+      emit(meter_ ? opTableFill<true> : opTableFill<false>, {i.slot, v.slot, n.slot, in.index});
       return {};
     }
     case Opcode::TableCopy: {
       Entry n = pop(), s = pop(), d = pop();
-      emit(opTableCopy, {d.slot, s.slot, n.slot, in.index, in.index2});
+      emit(meter_ ? opTableCopy<true> : opTableCopy<false>, {d.slot, s.slot, n.slot, in.index, in.index2});
       return {};
     }
     case Opcode::TableInit: {
       Entry n = pop(), s = pop(), d = pop();
-      emit(opTableInit, {d.slot, s.slot, n.slot, in.index2, in.index});
+      emit(meter_ ? opTableInit<true> : opTableInit<false>, {d.slot, s.slot, n.slot, in.index2, in.index});
       return {};
     }
     case Opcode::ElemDrop: emit(opElemDrop, {in.index}); return {};

@@ -7,6 +7,7 @@
 
 #include "interp/code.h"
 #include "interp/interp.h"
+#include "runtime/fuel.h"
 #include "runtime/signals.h"
 
 namespace wharf::interp {
@@ -111,6 +112,24 @@ void setMaxCallDepth(uint32_t depth) {
 }
 int64_t fuelLeft() { return threadState().fuel; }
 std::atomic<bool>* interruptFlag() { return &threadState().interrupt; }
+
+namespace {
+// The innermost frame is the activation of the function calling the host.
+bool hostCallerMetered(const ExecState& st) {
+  return st.frameTop != st.frames && st.frameTop[-1].callee->metered;
+}
+}  // namespace
+
+bool hostCallerMetered() { return hostCallerMetered(threadState()); }
+
+bool chargeFuel(uint64_t units) {
+  ExecState& st = threadState();
+  return !hostCallerMetered(st) || fuel::charge(st.fuel, units);
+}
+void refundFuel(uint64_t units) {
+  ExecState& st = threadState();
+  if (hostCallerMetered(st)) st.fuel += int64_t(std::min<uint64_t>(units, uint64_t(INT64_MAX - st.fuel)));
+}
 
 bool callHost(ExecState* st, FuncInst* fi, Slot* args) {
   const FuncType& t = *fi->type;

@@ -8,11 +8,13 @@
 // instruction. Every handler ends in a guaranteed tail call to the next.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "interp/code.h"
 #include "interp/semantics.h"
+#include "runtime/fuel.h"
 
 namespace wharf::interp {
 
@@ -369,26 +371,51 @@ HANDLER(opMemoryGrow) {  // dst, delta
   wr<uint32_t>(fp, OPD(0), static_cast<uint32_t>(r));
   NEXT(WORDS(2));
 }
+// Bulk operations. Metered code charges their length (runtime/fuel.h) once
+// the operands are known to be in bounds and before any work, then works in
+// pieces so that an interrupt stops a long one (having done part of it).
+template <bool Metered>
+inline bool chargeBulk(ExecState* st, uint64_t amount, fuel::Rate rate) {
+  return !Metered || fuel::charge(st->fuel, fuel::cost(amount, rate));
+}
+#define BULK(n, chunk, backward, work)                                                                     \
+  do {                                                                                                     \
+    if constexpr (Metered) {                                                                               \
+      if (!fuel::inChunks(st->interrupt, (n), (chunk), (backward), [&](uint64_t o, uint64_t k) { work; })) \
+        TRAP(TrapKind::Interrupted);                                                                       \
+    } else {                                                                                               \
+      uint64_t o = 0, k = (n);                                                                             \
+      work;                                                                                                \
+    }                                                                                                      \
+  } while (0)
+
+template <bool Metered>
 HANDLER(opMemoryFill) {  // dst, value, len
   LinearMemory* m = st->instance->memories[0];
   uint32_t d = rd<uint32_t>(fp, OPD(0)), n = rd<uint32_t>(fp, OPD(2));
   if (!m->inBounds(d, n)) TRAP(TrapKind::OutOfBoundsMemory);
-  std::memset(mem + d, static_cast<uint8_t>(rd<uint32_t>(fp, OPD(1))), n);
+  if (!chargeBulk<Metered>(st, n, fuel::kMemoryRate)) TRAP(TrapKind::OutOfFuel);
+  uint8_t v = static_cast<uint8_t>(rd<uint32_t>(fp, OPD(1)));
+  BULK(n, fuel::kChunkBytes, false, std::memset(mem + d + o, v, k));
   NEXT(WORDS(3));
 }
+template <bool Metered>
 HANDLER(opMemoryCopy) {  // dst, src, len
   LinearMemory* m = st->instance->memories[0];
   uint32_t d = rd<uint32_t>(fp, OPD(0)), s = rd<uint32_t>(fp, OPD(1)), n = rd<uint32_t>(fp, OPD(2));
   if (!m->inBounds(d, n) || !m->inBounds(s, n)) TRAP(TrapKind::OutOfBoundsMemory);
-  std::memmove(mem + d, mem + s, n);
+  if (!chargeBulk<Metered>(st, n, fuel::kMemoryRate)) TRAP(TrapKind::OutOfFuel);
+  BULK(n, fuel::kChunkBytes, d > s, std::memmove(mem + d + o, mem + s + o, k));
   NEXT(WORDS(3));
 }
+template <bool Metered>
 HANDLER(opMemoryInit) {  // dst, src, len, dataIndex
   LinearMemory* m = st->instance->memories[0];
   const DataInst& data = st->instance->datas[OPD(3)];
   uint32_t d = rd<uint32_t>(fp, OPD(0)), s = rd<uint32_t>(fp, OPD(1)), n = rd<uint32_t>(fp, OPD(2));
   if (!m->inBounds(d, n) || uint64_t(s) + n > data.bytes.size()) TRAP(TrapKind::OutOfBoundsMemory);
-  if (n) std::memcpy(mem + d, data.bytes.data() + s, n);
+  if (!chargeBulk<Metered>(st, n, fuel::kMemoryRate)) TRAP(TrapKind::OutOfFuel);
+  if (n) BULK(n, fuel::kChunkBytes, false, std::memcpy(mem + d + o, data.bytes.data() + s + o, k));
   NEXT(WORDS(4));
 }
 HANDLER(opDataDrop) {  // dataIndex
@@ -422,31 +449,44 @@ HANDLER(opTableGrow) {  // dst, init, delta, table
   wr<uint32_t>(fp, OPD(0), static_cast<uint32_t>(r));
   NEXT(WORDS(4));
 }
+constexpr uint64_t kChunkElems = fuel::kChunkBytes / sizeof(Ref);
+template <bool Metered>
 HANDLER(opTableFill) {  // index, value, len, table
   TableInst* t = st->instance->tables[OPD(3)];
   uint32_t i = rd<uint32_t>(fp, OPD(0)), n = rd<uint32_t>(fp, OPD(2));
   if (uint64_t(i) + n > t->elems.size()) TRAP(TrapKind::OutOfBoundsTable);
+  if (!chargeBulk<Metered>(st, n, fuel::kTableRate)) TRAP(TrapKind::OutOfFuel);
   Ref v = rd<Ref>(fp, OPD(1));
-  for (uint32_t k = 0; k < n; ++k) t->elems[i + k] = v;
+  BULK(n, kChunkElems, false, std::fill_n(t->elems.data() + i + o, k, v));
   NEXT(WORDS(4));
 }
+template <bool Metered>
 HANDLER(opTableCopy) {  // dst, src, len, dstTable, srcTable
   TableInst* td = st->instance->tables[OPD(3)];
   TableInst* ts = st->instance->tables[OPD(4)];
   uint32_t d = rd<uint32_t>(fp, OPD(0)), s = rd<uint32_t>(fp, OPD(1)), n = rd<uint32_t>(fp, OPD(2));
   if (uint64_t(s) + n > ts->elems.size() || uint64_t(d) + n > td->elems.size())
     TRAP(TrapKind::OutOfBoundsTable);
-  if (n) std::memmove(td->elems.data() + d, ts->elems.data() + s, n * sizeof(Ref));
+  if (!chargeBulk<Metered>(st, n, fuel::kTableRate)) TRAP(TrapKind::OutOfFuel);
+  // Backward pieces when the ranges may overlap with the destination above.
+  if (n)
+    BULK(n, kChunkElems, td == ts && d > s,
+         std::memmove(td->elems.data() + d + o, ts->elems.data() + s + o, k * sizeof(Ref)));
   NEXT(WORDS(5));
 }
+template <bool Metered>
 HANDLER(opTableInit) {  // dst, src, len, table, elem
   TableInst* t = st->instance->tables[OPD(3)];
   const ElemInst& e = st->instance->elems[OPD(4)];
   uint32_t d = rd<uint32_t>(fp, OPD(0)), s = rd<uint32_t>(fp, OPD(1)), n = rd<uint32_t>(fp, OPD(2));
   if (uint64_t(s) + n > e.elems.size() || uint64_t(d) + n > t->elems.size()) TRAP(TrapKind::OutOfBoundsTable);
-  if (n) std::memcpy(t->elems.data() + d, e.elems.data() + s, n * sizeof(Ref));
+  if (!chargeBulk<Metered>(st, n, fuel::kTableRate)) TRAP(TrapKind::OutOfFuel);
+  if (n)
+    BULK(n, kChunkElems, false,
+         std::memcpy(t->elems.data() + d + o, e.elems.data() + s + o, k * sizeof(Ref)));
   NEXT(WORDS(5));
 }
+#undef BULK
 HANDLER(opElemDrop) {  // elem
   st->instance->elems[OPD(0)].elems.clear();
   st->instance->elems[OPD(0)].elems.shrink_to_fit();

@@ -32,6 +32,18 @@ Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& modu
 // "all fuel consumed". Unmetered code ignores it.
 void setFuel(int64_t fuel);
 int64_t fuelLeft();
+// For host functions whose work grows with a length (WASI random_get,
+// fd_read, ...; rates in runtime/fuel.h): takes `units` of the thread's fuel
+// when the calling wasm function is metered. False, the fuel then being 0,
+// when there is not enough: the host function should trap "all fuel
+// consumed" without doing the work. refundFuel gives back what a charge
+// paid for but did not use (a short read).
+bool chargeFuel(uint64_t units);
+void refundFuel(uint64_t units);
+// Whether the wasm function calling the running host function is metered
+// (then a --timeout may be running: long host work should look at
+// interruptFlag() now and then).
+bool hostCallerMetered();
 // Asks metered code running on the thread that owns `flag` to trap with
 // "interrupted" at its next check (callable from any thread or a signal).
 std::atomic<bool>* interruptFlag();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wasi/functions.h"
+#include "wasi/metering.h"
 #include "wasi/sandbox.h"
 
 namespace wharf::wasi {
@@ -212,9 +213,11 @@ uint32_t fd_filestat_set_times(Context::Impl& c, const Value* a) {
 namespace {
 
 // fd_read/write/pread/pwrite: check the fd's rights, the result pointer,
-// an offset (if any) and every iovec before the one host call `io`.
+// an offset (if any) and every iovec before the host call `io` (in pieces
+// for a metered write: wasi/metering.h).
 template <typename Io>
-uint32_t vectored(Context::Impl& c, const Value* a, Rights rights, int resultArg, bool hasOffset, Io io) {
+uint32_t vectored(Context::Impl& c, const Value* a, Rights rights, int resultArg, bool hasOffset, bool write,
+                  Io io) {
   WASI_FD(d, u32(a, 0), rights);
   uint32_t out = u32(a, resultArg);
   if (!c.mem.ok(out, 4)) return err::Fault;
@@ -222,7 +225,10 @@ uint32_t vectored(Context::Impl& c, const Value* a, Rights rights, int resultArg
   std::vector<iovec> iov;
   WASI_TRY(guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov));
   if (d->type == FileType::Directory) return err::IsDir;
-  long n = retry([&] { return io(d->hostFd, iov.data(), int(iov.size())); });
+  long n = meteredIo(c, iov, write, [&](const iovec* v, int count, uint64_t done) {
+    return retry([&] { return io(d->hostFd, v, count, done); });
+  });
+  if (n == kIoTrapped) return kRaiseTrap;
   if (n < 0) return lastError();
   c.mem.store<uint32_t>(out, uint32_t(n));
   return err::Success;
@@ -231,23 +237,26 @@ uint32_t vectored(Context::Impl& c, const Value* a, Rights rights, int resultArg
 }  // namespace
 
 uint32_t fd_pread(Context::Impl& c, const Value* a) {
-  return vectored(c, a, right::FdRead | right::FdSeek, 4, true,
-                  [a](int fd, const iovec* v, int n) { return ::preadv(fd, v, n, off_t(u64(a, 3))); });
+  return vectored(
+      c, a, right::FdRead | right::FdSeek, 4, true, false,
+      [a](int fd, const iovec* v, int n, uint64_t) { return ::preadv(fd, v, n, off_t(u64(a, 3))); });
 }
 
 uint32_t fd_pwrite(Context::Impl& c, const Value* a) {
-  return vectored(c, a, right::FdWrite | right::FdSeek, 4, true,
-                  [a](int fd, const iovec* v, int n) { return ::pwritev(fd, v, n, off_t(u64(a, 3))); });
+  return vectored(c, a, right::FdWrite | right::FdSeek, 4, true, true,
+                  [a](int fd, const iovec* v, int n, uint64_t done) {
+                    return ::pwritev(fd, v, n, off_t(u64(a, 3) + done));
+                  });
 }
 
 uint32_t fd_read(Context::Impl& c, const Value* a) {
-  return vectored(c, a, right::FdRead, 3, false,
-                  [](int fd, const iovec* v, int n) { return ::readv(fd, v, n); });
+  return vectored(c, a, right::FdRead, 3, false, false,
+                  [](int fd, const iovec* v, int n, uint64_t) { return ::readv(fd, v, n); });
 }
 
 uint32_t fd_write(Context::Impl& c, const Value* a) {
-  return vectored(c, a, right::FdWrite, 3, false,
-                  [](int fd, const iovec* v, int n) { return ::writev(fd, v, n); });
+  return vectored(c, a, right::FdWrite, 3, false, true,
+                  [](int fd, const iovec* v, int n, uint64_t) { return ::writev(fd, v, n); });
 }
 
 uint32_t fd_prestat_get(Context::Impl& c, const Value* a) {

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "interp/interp.h"
+#include "runtime/fuel.h"
 #include "wasi/functions.h"
+#include "wasi/metering.h"
 
 namespace wharf::wasi::fn {
 namespace {
@@ -103,8 +105,17 @@ uint32_t clock_time_get(Context::Impl& c, const Value* a) { return clockQuery(c,
 uint32_t random_get(Context::Impl& c, const Value* a) {
   uint32_t buf = u32(a, 0), len = u32(a, 1);
   if (!c.mem.ok(buf, len)) return err::Fault;
+  if (!interp::chargeFuel(fuel::cost(len, fuel::kRandomRate))) {
+    c.trap = Trap{TrapKind::OutOfFuel, {}, 0};
+    return kRaiseTrap;
+  }
+  // In pieces (a GiB takes seconds), so a --timeout stops it in between.
   for (uint32_t done = 0; done < len;) {
-    ssize_t n = ::getrandom(c.mem.at(buf + done), len - done, 0);
+    if (fuel::takeInterrupt(*interp::interruptFlag())) {
+      c.trap = Trap{TrapKind::Interrupted, {}, 0};
+      return kRaiseTrap;
+    }
+    ssize_t n = ::getrandom(c.mem.at(buf + done), std::min<uint64_t>(len - done, fuel::kChunkBytes), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       return lastError();
@@ -349,16 +360,23 @@ Descriptor* socketWith(Context::Impl& c, const Value* a, Rights rights, Errno* e
 }
 
 // sock_recv/sock_send: the data iovecs are a[1], a[2]; `io` sends or
-// receives `msg`, retried on EINTR.
+// receives `msg`, retried on EINTR (a send in pieces: wasi/metering.h).
+// kRaiseTrap when out of fuel or interrupted.
 template <typename Io>
-Errno socketIo(Context::Impl& c, const Value* a, std::vector<iovec>& iov, msghdr& msg, Io io, ssize_t* n) {
+uint32_t socketIo(Context::Impl& c, const Value* a, std::vector<iovec>& iov, msghdr& msg, bool send, Io io,
+                  ssize_t* n) {
   Errno e = guestIovecs(c.mem, u32(a, 1), u32(a, 2), iov);
   if (e != err::Success) return e;
-  msg = {};
-  msg.msg_iov = iov.data();
-  msg.msg_iovlen = iov.size();
-  do *n = io(&msg);
-  while (*n < 0 && errno == EINTR);
+  *n = meteredIo(c, iov, send, [&](const iovec* v, int count, uint64_t) {
+    msg = {};
+    msg.msg_iov = const_cast<iovec*>(v);
+    msg.msg_iovlen = size_t(count);
+    ssize_t r;
+    do r = io(&msg);
+    while (r < 0 && errno == EINTR);
+    return long(r);
+  });
+  if (*n == kIoTrapped) return kRaiseTrap;
   return *n < 0 ? lastError() : err::Success;
 }
 
@@ -402,8 +420,9 @@ uint32_t sock_recv(Context::Impl& c, const Value* a) {
   std::vector<iovec> iov;
   msghdr msg;
   ssize_t n;
-  e = socketIo(c, a, iov, msg, [&](msghdr* m) { return ::recvmsg(d->hostFd, m, hostFlags); }, &n);
-  if (e != err::Success) return e;
+  uint32_t r =
+      socketIo(c, a, iov, msg, false, [&](msghdr* m) { return ::recvmsg(d->hostFd, m, hostFlags); }, &n);
+  if (r != err::Success) return r;
   c.mem.store<uint32_t>(lenOut, uint32_t(n));
   c.mem.store<uint16_t>(flagsOut, (msg.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
   return err::Success;
@@ -419,8 +438,9 @@ uint32_t sock_send(Context::Impl& c, const Value* a) {
   std::vector<iovec> iov;
   msghdr msg;
   ssize_t n;
-  e = socketIo(c, a, iov, msg, [&](msghdr* m) { return ::sendmsg(d->hostFd, m, MSG_NOSIGNAL); }, &n);
-  if (e != err::Success) return e;
+  uint32_t r =
+      socketIo(c, a, iov, msg, true, [&](msghdr* m) { return ::sendmsg(d->hostFd, m, MSG_NOSIGNAL); }, &n);
+  if (r != err::Success) return r;
   c.mem.store<uint32_t>(lenOut, uint32_t(n));
   return err::Success;
 }

@@ -112,6 +112,35 @@ check version 0 "wharf 0.1.0" "" -- --version
 check fuel-spin 134 "" "wharf: trap: all fuel consumed${NL}  0: spin (func 0)" -- run --fuel 100000 --invoke spin spin.wat
 check fuel-enough 0 "0" "" -- run --fuel 1000000 --invoke count spin.wat 1000
 check fuel-short 134 "" "wharf: trap: all fuel consumed${NL}  0: count (func 1)" -- run --fuel 1000 --invoke count spin.wat 1000
+# --fuel charges bulk operations by length (docs/wasi.md has the rates): a
+# GiB memory.fill traps at once; at the boundary the charge is exact.
+# Instructions: fill/copy 13 with one iteration, init and the table ops 5,
+# random 4, write 6; then 1 unit per 4 bytes of memory or I/O (rounded up),
+# per table element, 8 per random byte. (The write's result, 0, follows its
+# 40 bytes on stdout.)
+fuel_trap() { printf 'wharf: trap: all fuel consumed\n  0: %s (func %s)' "$1" "$2"; }
+check fuel-fill-gib 134 "" "$(fuel_trap fill 1)" -- run --fuel 1000 --invoke fill bulk.wat 1073741824 10
+check fuel-copy-gib 134 "" "$(fuel_trap copy 2)" -- run --fuel 1000 --invoke copy bulk.wat 536870912 10
+check fuel-fill-exact 0 "" "" -- run --fuel 113 --invoke fill bulk.wat 400 1
+check fuel-fill-short 134 "" "$(fuel_trap fill 1)" -- run --fuel 112 --invoke fill bulk.wat 400 1
+check fuel-copy-exact 0 "" "" -- run --fuel 114 --invoke copy bulk.wat 401 1
+check fuel-copy-short 134 "" "$(fuel_trap copy 2)" -- run --fuel 113 --invoke copy bulk.wat 401 1
+check fuel-init-exact 0 "" "" -- run --fuel 13 --invoke init bulk.wat 32
+check fuel-init-short 134 "" "$(fuel_trap init 3)" -- run --fuel 12 --invoke init bulk.wat 32
+check fuel-table-fill-exact 0 "" "" -- run --fuel 21 --invoke table-fill bulk.wat 16
+check fuel-table-fill-short 134 "" "$(fuel_trap table-fill 4)" -- run --fuel 20 --invoke table-fill bulk.wat 16
+check fuel-table-fill-big 134 "" "$(fuel_trap table-fill 4)" -- run --fuel 1000 --invoke table-fill bulk.wat 70000
+check fuel-table-copy-exact 0 "" "" -- run --fuel 21 --invoke table-copy bulk.wat 16
+check fuel-table-copy-short 134 "" "$(fuel_trap table-copy 5)" -- run --fuel 20 --invoke table-copy bulk.wat 16
+check fuel-table-init-exact 0 "" "" -- run --fuel 21 --invoke table-init bulk.wat 16
+check fuel-table-init-short 134 "" "$(fuel_trap table-init 6)" -- run --fuel 20 --invoke table-init bulk.wat 16
+# Out of bounds is checked first: the spec's trap, whatever the fuel.
+check fuel-fill-oob 134 "" "wharf: trap: out of bounds memory access${NL}  0: fill (func 1)" -- \
+  run --fuel 13 --invoke fill bulk.wat 2147483647 1
+check fuel-random-exact 0 "0" "" -- run --fuel 804 --invoke random bulk_wasi.wat 100
+check fuel-random-short 134 "" "$(fuel_trap random 2)" -- run --fuel 803 --invoke random bulk_wasi.wat 100
+check fuel-write-exact 0 "01234567890123456789012345678901234567890" "" -- run --fuel 16 --invoke write bulk_wasi.wat
+check fuel-write-short 134 "" "$(fuel_trap write 3)" -- run --fuel 15 --invoke write bulk_wasi.wat
 # Limits: each stops a hostile guest with a clear message.
 check call-depth 134 "" "wharf: trap: call stack exhausted${NL}  0: rec (func 0)${NL}  1: rec (func 0)*" -- \
   run --max-call-depth 1000 --invoke rec limits.wat
