@@ -21,15 +21,41 @@ constexpr long kIoTrapped = LONG_MIN;
 // Runs io(iovecs, count, done) -> bytes moved or -1 (errno set), where `done`
 // is how many bytes earlier pieces moved (for an offset). The charge covers
 // all of `iov`; what a short transfer or an error left unmoved is refunded.
-// Insufficient fuel traps "all fuel consumed" before any transfer. A write
+// A read moves at most what the fuel left pays for (a short read); a write
+// with insufficient fuel traps "all fuel consumed" before any transfer. A write
 // (`blocks`: it returns only when everything is written) from metered code
 // goes out in pieces of fuel::kChunkBytes, stopping with "interrupted" between
 // pieces when asked to; a piece that moves less than asked, or fails after
 // earlier pieces moved data, ends the call with the bytes moved so far.
 template <typename Io>
-long meteredIo(Context::Impl& c, const std::vector<iovec>& iov, bool blocks, Io io) {
+long meteredIo(Context::Impl& c, std::vector<iovec>& iov, bool blocks, Io io) {
   uint64_t total = 0;
   for (const iovec& v : iov) total += v.iov_len;
+  if (!blocks && interp::hostCallerMetered()) {
+    // A read may always return less than asked: it reads what the fuel left
+    // pays for, so a large buffer over a small file costs what is read, and
+    // traps only when not even one byte can be paid for.
+    int64_t left = interp::fuelLeft();
+    uint64_t affordable = left <= 0 ? 0
+                          : uint64_t(left) >= UINT64_MAX / fuel::kIoRate.per
+                              ? UINT64_MAX
+                              : uint64_t(left) * fuel::kIoRate.per / fuel::kIoRate.units;
+    if (affordable < total) {
+      if (affordable == 0) {
+        c.trap = Trap{TrapKind::OutOfFuel, {}, 0};
+        interp::chargeFuel(fuel::cost(total, fuel::kIoRate));  // fails: the fuel becomes 0
+        return kIoTrapped;
+      }
+      uint64_t keep = affordable;
+      size_t n = 0;
+      for (; n < iov.size() && keep; ++n) {
+        if (iov[n].iov_len > keep) iov[n].iov_len = keep;
+        keep -= iov[n].iov_len;
+      }
+      iov.resize(n);
+      total = affordable;
+    }
+  }
   uint64_t charged = fuel::cost(total, fuel::kIoRate);
   if (!interp::chargeFuel(charged)) {
     c.trap = Trap{TrapKind::OutOfFuel, {}, 0};

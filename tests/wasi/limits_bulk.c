@@ -1,7 +1,9 @@
 // Operations whose work grows with a length pay fuel for that length
 // (docs/wasi.md, "Resource limits"): a GiB-sized memory.fill, memory.copy,
-// random_get, fd_write or fd_read under a --fuel that covers only the instructions traps at once, doing
-// none of the work. A read pays only for what it got (the rest is refunded).
+// random_get or fd_write under a --fuel that covers only the instructions
+// traps at once, doing none of the work. A read moves at most what the fuel
+// left pays for and pays only for what it got, so reading a GiB file traps
+// soon while a GiB buffer over an empty stdin costs nothing.
 // Under --timeout, a long memory.fill or random_get stops with a trap and a
 // backtrace, not the watchdog's exit a second later.
 // run: --fuel 1000000 -- fill
@@ -20,9 +22,12 @@
 // exit: 134
 // stderr: all fuel consumed
 // wall: 20
-// run: --fuel 1000000 -- read
+// run: --dir {sandbox}::/sandbox --fuel 1000000 -- read
 // exit: 134
 // stderr: all fuel consumed
+// wall: 20
+// run: --fuel 1000000 -- read-empty
+// stdout: limits_bulk.read-empty.stdout
 // wall: 20
 // run: --dir {sandbox}::/sandbox --fuel 2000000 -- read-small
 // stdout: limits_bulk.read-small.stdout
@@ -88,15 +93,35 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(what, "read") == 0) {
-    // stdin is /dev/null: the read would return at once, but it asks for a GiB.
+    // A sparse GiB file read to its end, a GiB at a time: each read gets what
+    // the fuel left pays for, until none is left.
+    uint32_t fd;
+    OK(raw_path_open(3, 0, SP("big.bin"), __WASI_OFLAGS_CREAT,
+                     __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE, 0, 0, P(&fd)));
+    OK(raw_fd_filestat_set_size(fd, GIB));
+    uint8_t *p = (uint8_t *)big();
+    uint64_t total = 0;
+    for (;;) {
+      __wasi_iovec_t iov = {p, GIB};
+      uint32_t n;
+      OK(raw_fd_read(fd, P(&iov), 1, P(&n)));
+      if (n == 0) break;
+      total += n;
+    }
+    printf("read %llu bytes\n", (unsigned long long)total);
+    return 0;
+  }
+  if (strcmp(what, "read-empty") == 0) {
+    // stdin is /dev/null: a GiB buffer, nothing to read, nothing to pay.
     __wasi_iovec_t iov = {(uint8_t *)big(), GIB};
-    uint32_t n;
+    uint32_t n = 1;
     OK(raw_fd_read(0, P(&iov), 1, P(&n)));
+    printf("read %u bytes\n", n);
     return 0;
   }
   if (strcmp(what, "read-small") == 0) {
-    // 1000 reads of a 13-byte file into 64 KiB: charged up front, they would
-    // cost 16M units; with the refund, a few thousand.
+    // 1000 reads of a 13-byte file into 64 KiB: paying for the buffer would
+    // cost 16M units; paying for the bytes read, a few thousand.
     static uint8_t buf[65536];
     uint32_t fd;
     OK(raw_path_open(3, 0, SP("hello.txt"), 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK, 0, 0, P(&fd)));
