@@ -39,13 +39,18 @@ inline std::shared_ptr<const Module> clampResources(const Module& m) {
 }
 
 // An object of exactly the import's type with zero/null contents; a function
-// runs `fn`. Null if the memory cannot be made.
+// runs `fn`. Null if the memory or table cannot be made.
 inline std::optional<Extern> makeStub(Store& store, const ImportType& imp, HostFn fn) {
   Extern x;
   x.kind = imp.type.kind;
   switch (imp.type.kind) {
     case ExternKind::Func: x.func = store.addHostFunc(imp.type.func, std::move(fn)); break;
-    case ExternKind::Table: x.table = store.addTable(imp.type.table, nullptr); break;
+    case ExternKind::Table: {
+      auto table = store.addTable(imp.type.table, nullptr);
+      if (!table.ok()) return std::nullopt;
+      x.table = *table;
+      break;
+    }
     case ExternKind::Memory:
       x.memory = store.addMemory(imp.type.memory);
       if (!x.memory) return std::nullopt;

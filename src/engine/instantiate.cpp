@@ -70,6 +70,7 @@ InstantiateResult instantiate(Store& store, const std::shared_ptr<const LoadedMo
   // compiled code tierModule points to) alive, while looking like a Module.
   inst->module = std::shared_ptr<const Module>(lm, lm->module.get());
   inst->tierModule = lm->code.get();
+  inst->budget = store.resourceBudget();
 
   inst->funcs.reserve(m.funcs.size());
   inst->tables.reserve(m.tables.size());
@@ -100,9 +101,9 @@ InstantiateResult instantiate(Store& store, const std::shared_ptr<const LoadedMo
         std::to_string(store.resourceBudget()->limit()) + " bytes"));
   };
   for (size_t i = m.numImportedTables; i < m.tables.size(); ++i) {
-    TableInst* t = store.addTable(m.tables[i], nullptr);
-    if (!t) return overLimit("table", m.tables[i].limits.min * sizeof(Ref));
-    inst->tables.push_back(t);
+    auto t = store.addTable(m.tables[i], nullptr);
+    if (!t.ok()) return InstantiateResult::resourceError(t.takeError());
+    inst->tables.push_back(*t);
   }
   for (size_t i = m.numImportedMemories; i < m.memories.size(); ++i) {
     LinearMemory* mem = store.addMemory(m.memories[i]);

@@ -2,15 +2,66 @@
 
 #include <algorithm>
 #include <mutex>
+#include <new>
 
 namespace wharf {
+
+namespace {
+
+// Charges a table's bytes to the store's bound and its limit, or to neither.
+TableInst::Alloc chargeTable(TableInst& t, uint64_t bytes) {
+  if (t.storeTables && !t.storeTables->charge(bytes)) return TableInst::Alloc::OverStoreBound;
+  if (t.budget && !t.budget->charge(bytes)) {
+    if (t.storeTables) t.storeTables->release(bytes);
+    return TableInst::Alloc::OverLimit;
+  }
+  return TableInst::Alloc::Ok;
+}
+
+void releaseTable(TableInst& t, uint64_t bytes) {
+  if (t.storeTables) t.storeTables->release(bytes);
+  if (t.budget) t.budget->release(bytes);
+}
+
+// The bytes both budgets can still give.
+uint64_t tableRoom(const TableInst& t) {
+  uint64_t room = t.storeTables ? t.storeTables->available() : UINT64_MAX;
+  return t.budget ? std::min(room, t.budget->available()) : room;
+}
+
+}  // namespace
+
+TableInst::Alloc TableInst::reallocate(uint64_t capacity) {
+  // The copy needs the old and the new buffer at once, so both are charged
+  // until the old one is freed.
+  if (Alloc a = chargeTable(*this, capacity * sizeof(Ref)); a != Alloc::Ok) return a;
+  try {
+    std::vector<Ref> moved;
+    moved.reserve(capacity);  // exactly `capacity` (libstdc++, libc++)
+    moved.assign(elems.begin(), elems.end());
+    elems.swap(moved);
+  } catch (const std::bad_alloc&) {
+    releaseTable(*this, capacity * sizeof(Ref));
+    return Alloc::OutOfMemory;
+  }
+  releaseTable(*this, allocated * sizeof(Ref));
+  allocated = capacity;
+  return Alloc::Ok;
+}
 
 int64_t TableInst::grow(uint64_t delta, Ref init) {
   uint64_t old = elems.size();
   uint64_t limit = std::min(maxSize(), kMaxElems);
   if (delta > limit || old + delta > limit) return -1;
-  if (budget && !budget->charge(delta * sizeof(Ref))) return -1;
-  elems.resize(old + delta, init);
+  uint64_t size = old + delta;
+  if (size > allocated) {
+    // Doubling keeps a grow-by-one loop linear. When the budgets cannot hold
+    // the doubled buffer beside the old one, take all they can: the next
+    // growth then fails at once instead of copying the table each time.
+    uint64_t capacity = std::min({std::max(allocated * 2, size), limit, tableRoom(*this) / sizeof(Ref)});
+    if (reallocate(std::max(capacity, size)) != Alloc::Ok) return -1;
+  }
+  elems.resize(size, init);  // within the capacity: neither allocates nor throws
   return static_cast<int64_t>(old);
 }
 
@@ -67,12 +118,26 @@ FuncInst* Store::addHostFunc(const FuncType& type, HostFn fn) {
   return &f;
 }
 
-TableInst* Store::addTable(const TableType& type, Ref init) {
-  if (budget_ && !budget_->charge(type.limits.min * sizeof(Ref))) return nullptr;
+Expected<TableInst*> Store::addTable(const TableType& type, Ref init) {
+  uint64_t n = type.limits.min;
+  if (n > TableInst::kMaxElems) return makeError("table allocation failed: too many elements");
   TableInst& t = tables_.emplace_back();
   t.type = type;
   t.budget = budget_.get();
-  t.elems.assign(type.limits.min, init);
+  t.storeTables = &tableBytes_;
+  TableInst::Alloc a = t.reallocate(n);
+  if (a != TableInst::Alloc::Ok) tables_.pop_back();
+  switch (a) {
+    case TableInst::Alloc::Ok: break;
+    case TableInst::Alloc::OverLimit:
+      return makeError("table allocation failed: " + std::to_string(n * sizeof(Ref)) +
+                       " bytes exceed the limit of " + std::to_string(budget_->limit()) + " bytes");
+    case TableInst::Alloc::OverStoreBound:
+      return makeError("table allocation failed: the store's tables would exceed " +
+                       std::to_string(TableInst::kMaxStoreBytes) + " bytes");
+    case TableInst::Alloc::OutOfMemory: return makeError("table allocation failed: out of host memory");
+  }
+  t.elems.assign(n, init);  // within the capacity
   return &t;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "binary/module.h"
+#include "common/expected.h"
 #include "runtime/memory.h"
 #include "runtime/trap.h"
 #include "runtime/value.h"
@@ -38,16 +39,25 @@ struct FuncInst {
 };
 
 struct TableInst {
-  // Tables are vectors of pointers: sizes beyond this could only fail (or
-  // throw) in the allocator.
-  static constexpr uint64_t kMaxElems = uint64_t{1} << 26;
+  // All tables of a store together, limit or not: without one, many
+  // modest-looking tables could otherwise exhaust the host.
+  static constexpr uint64_t kMaxStoreBytes = uint64_t{128} << 20;
+  static constexpr uint64_t kMaxElems = kMaxStoreBytes / sizeof(Ref);
 
   TableType type;
+  // Its capacity is exactly `allocated`: what the budgets are charged for.
   std::vector<Ref> elems;
-  ResourceBudget* budget = nullptr;  // charged sizeof(Ref) per element
+  uint64_t allocated = 0;
+  ResourceBudget* budget = nullptr;       // the store's resource limit, if any
+  ResourceBudget* storeTables = nullptr;  // the store's fixed bound on table bytes
   uint64_t maxSize() const { return type.limits.max.value_or(UINT32_MAX); }
-  // Returns the old size or -1.
+  // Returns the old size, or -1 when a limit or the allocator refuses.
   int64_t grow(uint64_t delta, Ref init);
+
+  // Allocation outcomes, for the caller's message.
+  enum class Alloc { Ok, OverLimit, OverStoreBound, OutOfMemory };
+  // Moves the elements to a buffer of exactly `capacity` elements.
+  Alloc reallocate(uint64_t capacity);
 };
 
 struct GlobalInst {
@@ -89,6 +99,9 @@ struct Instance {
   std::vector<DataInst> datas;
   // Memory 0's base, cached for the tiers (never moves; see LinearMemory).
   uint8_t* memBase0 = nullptr;
+  // The store's resource limit when the instance was created (or nullptr):
+  // charged for the interpreter stack its code uses.
+  ResourceBudget* budget = nullptr;
 
   // Export lookup by name; nullptr / kind mismatch yields nullptr.
   const Export* findExport(std::string_view name) const;
@@ -113,19 +126,23 @@ class Store {
 
   FuncInst* addHostFunc(const FuncType& type, HostFn fn);
   FuncInst* newFunc() { return &funcs_.emplace_back(); }
-  TableInst* addTable(const TableType& type, Ref init);  // nullptr: over the resource limit
-  LinearMemory* addMemory(const MemoryType& type);       // nullptr: reservation failed or over the limit
+  // Fails with "table allocation failed: ..." (over the resource limit or
+  // TableInst::kMaxStoreBytes, or the allocator refused).
+  Expected<TableInst*> addTable(const TableType& type, Ref init);
+  LinearMemory* addMemory(const MemoryType& type);  // nullptr: reservation failed or over the limit
   GlobalInst* addGlobal(const GlobalType& type, Value v);
   Instance* newInstance();
 
   // Limits the bytes of all memories and tables created in this store from
-  // now on (memory pages plus sizeof(Ref) per table element).
+  // now on, and of the interpreter stacks used by instances created from now
+  // on (see ResourceBudget). 0 means 0.
   void setResourceLimit(uint64_t bytes) { budget_ = std::make_unique<ResourceBudget>(bytes); }
   ResourceBudget* resourceBudget() const { return budget_.get(); }
 
  private:
-  // Declared first so that it outlives the memories that release into it.
+  // Declared first so that they outlive the memories that release into them.
   std::unique_ptr<ResourceBudget> budget_;
+  ResourceBudget tableBytes_{TableInst::kMaxStoreBytes};
   std::deque<FuncInst> funcs_;
   std::deque<TableInst> tables_;
   std::vector<std::unique_ptr<LinearMemory>> memories_;

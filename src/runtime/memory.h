@@ -15,10 +15,13 @@
 
 namespace wharf {
 
-// A byte budget shared by the memories and tables of one store: the
-// embedder's limit (`wharf run --max-memory`). Growing past it fails the way
-// growing past a declared maximum does (memory.grow returns -1). A store is
-// used by one thread at a time, so plain counters suffice.
+// A byte budget: the embedder's limit on one store (`wharf run
+// --max-memory`), shared by its memories (committed pages), its tables
+// (allocated capacity) and the interpreter stacks its code touches beyond a
+// fixed first chunk (interp/exec.cpp). Growing past it fails the way growing
+// past a declared maximum does (memory.grow and table.grow return -1, a call
+// traps). A limit of 0 is a real zero, not "unlimited". A store is used by
+// one thread at a time, so plain counters suffice.
 class ResourceBudget {
  public:
   explicit ResourceBudget(uint64_t limitBytes) : limit_(limitBytes) {}
@@ -30,6 +33,7 @@ class ResourceBudget {
     used_ += bytes;
     return true;
   }
+  uint64_t available() const { return limit_ - used_; }
   void release(uint64_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
   uint64_t limit() const { return limit_; }
   uint64_t used() const { return used_; }

@@ -40,8 +40,8 @@ ExportMap makeSpectest(Store& store, std::ostream* printTo) {
   addGlobal("global_f32", f32, vf32);
   addGlobal("global_f64", f64, vf64);
 
-  TableInst* table = store.addTable(TableType{ValType::funcref(), Limits{10, 20}}, nullptr);
-  exports["table"] = Extern{ExternKind::Table, nullptr, table, nullptr, nullptr};
+  if (auto table = store.addTable(TableType{ValType::funcref(), Limits{10, 20}}, nullptr); table.ok())
+    exports["table"] = Extern{ExternKind::Table, nullptr, *table, nullptr, nullptr};
   // A failed reservation leaves "memory" unresolvable; modules importing it
   // then fail to link with "unknown import", which the runner reports.
   if (LinearMemory* memory = store.addMemory(MemoryType{Limits{1, 2}}))

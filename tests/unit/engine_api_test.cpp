@@ -106,7 +106,7 @@ TEST(EngineApi, InvokeByExportName) {
 
 TEST(EngineApi, TableAndMemoryAccessors) {
   Store store;
-  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{1, 3}}, nullptr);
+  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{1, 3}}, nullptr).value();
   EXPECT_EQ(tableGrow(*t, 2, nullptr), 1);
   EXPECT_EQ(tableGrow(*t, 1, nullptr), -1);
   int dummy;

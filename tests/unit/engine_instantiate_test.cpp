@@ -132,7 +132,7 @@ TEST(EngineInstantiate, TableAndMemoryImportsUseLimitsSubtyping) {
   ASSERT_TRUE(lm);
   Store store;
   auto tableOf = [&](uint64_t min, std::optional<uint64_t> max, ValType elem = ValType::funcref()) {
-    return store.addTable(TableType{elem, Limits{min, max}}, nullptr);
+    return store.addTable(TableType{elem, Limits{min, max}}, nullptr).value();
   };
   auto memOf = [&](uint64_t min, std::optional<uint64_t> max) {
     return store.addMemory(MemoryType{Limits{min, max}});
@@ -229,7 +229,7 @@ TEST(EngineInstantiate, ActiveSegmentsInitialiseAndAreDropped) {
 
 TEST(EngineInstantiate, SegmentsExactlyAtTheEndAreInBounds) {
   Store store;
-  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr);
+  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr).value();
   LinearMemory* mem = store.addMemory(MemoryType{Limits{1, std::nullopt}});
   auto lm = load(segmentModule(1, 65534));
   ASSERT_TRUE(lm);
@@ -243,7 +243,7 @@ TEST(EngineInstantiate, SegmentsExactlyAtTheEndAreInBounds) {
 
 TEST(EngineInstantiate, OutOfBoundsElementSegmentTrapsAndKeepsEarlierWrites) {
   Store store;
-  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr);
+  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr).value();
   LinearMemory* mem = store.addMemory(MemoryType{Limits{1, std::nullopt}});
   auto lm = load(segmentModule(2, 0));  // second elem segment writes at 2: out of bounds
   ASSERT_TRUE(lm);
@@ -258,7 +258,7 @@ TEST(EngineInstantiate, OutOfBoundsElementSegmentTrapsAndKeepsEarlierWrites) {
 
 TEST(EngineInstantiate, OutOfBoundsDataSegmentTrapsAndKeepsEarlierWrites) {
   Store store;
-  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr);
+  TableInst* t = store.addTable(TableType{ValType::funcref(), Limits{2, std::nullopt}}, nullptr).value();
   LinearMemory* mem = store.addMemory(MemoryType{Limits{1, std::nullopt}});
   auto lm = load(segmentModule(1, 65535));  // "cd" at 65535 overruns by one byte
   ASSERT_TRUE(lm);
