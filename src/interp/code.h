@@ -69,12 +69,19 @@ struct Frame {
 
 struct ExecState {
   Instance* instance = nullptr;  // instance of the running function
+  // Calls check the current limits; crossing one calls growStacks(), which
+  // raises it towards the end (the reservation, or the call-depth limit),
+  // charging the running store's budget (exec.cpp).
   Frame* frames = nullptr;
   Frame* frameTop = nullptr;  // next free frame
   Frame* frameLimit = nullptr;
+  Frame* frameEnd = nullptr;
   Slot* stack = nullptr;
   Slot* stackLimit = nullptr;
-  Slot* sp = nullptr;  // first free slot for a new (re-entrant) activation
+  Slot* stackEnd = nullptr;
+  ResourceBudget* stackBudget = nullptr;  // charged for the limits above the free first chunks
+  uint64_t stackCharged = 0;              // bytes charged to it by this account
+  Slot* sp = nullptr;                     // first free slot for a new (re-entrant) activation
   TrapKind trap = TrapKind::None;
   Trap hostTrap;  // details when trap == Host / Exit
   const Word* trapIp = nullptr;
@@ -92,5 +99,9 @@ inline void enterFrame(const CompiledFunc* f, Slot* nfp) {
 
 // The thread's execution state (stacks reserved lazily on first use).
 ExecState& threadState();
+
+// A call found frameTop at frameLimit or its frame above stackLimit: raises
+// that limit by a chunk. False when it is at its end or the budget refuses.
+[[gnu::cold]] bool growStacks(ExecState* st);
 
 }  // namespace wharf::interp

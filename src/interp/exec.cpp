@@ -1,8 +1,10 @@
 // Entering and leaving threaded code: the per-thread stacks, the call entry
 // point used by the embedding API, and calls out to host functions.
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "interp/code.h"
@@ -20,11 +22,19 @@ constexpr size_t kMaxFrames = 200000;             // guest call depth
 // Host -> wasm -> host ... re-entry uses the native stack; bound it well
 // below what an 8 MiB thread stack holds.
 constexpr uint32_t kMaxEntryDepth = 1000;
+// Under a resource limit, the stacks are charged to the running store in
+// chunks beyond a first chunk of each that is free (part of the fixed
+// overhead docs/wasi.md states: 1 MiB of slots, 320 KiB of frames).
+constexpr size_t kSlotChunk = (size_t{1} << 20) / sizeof(Slot);
+constexpr size_t kFrameChunk = 8192;
 
 void* reserve(size_t bytes) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? nullptr : p;
 }
+
+Slot* freeStackEnd(const ExecState& st) { return st.stack + kSlotChunk; }
+Frame* freeFrameEnd(const ExecState& st) { return std::min(st.frames + kFrameChunk, st.frameEnd); }
 
 struct ThreadStacks {
   ExecState state;
@@ -33,9 +43,11 @@ struct ThreadStacks {
     auto* frames = static_cast<Frame*>(reserve(kMaxFrames * sizeof(Frame)));
     if (slots && frames) {
       state.stack = state.sp = slots;
-      state.stackLimit = slots + kStackSlots;
+      state.stackEnd = slots + kStackSlots;
+      state.stackLimit = freeStackEnd(state);
       state.frames = state.frameTop = frames;
-      state.frameLimit = frames + kMaxFrames;
+      state.frameEnd = frames + kMaxFrames;
+      state.frameLimit = freeFrameEnd(state);
     }
   }
   ~ThreadStacks() {
@@ -43,6 +55,58 @@ struct ThreadStacks {
     if (state.frames) munmap(state.frames, kMaxFrames * sizeof(Frame));
   }
 };
+
+// Stack use is charged to the store whose code runs. Entering wasm from the
+// host opens an account when no code runs yet or the callee's store has
+// another budget; it ends with that entry, giving back its charge and the
+// pages above where it started, so that the RSS really falls and the next
+// store starts from the free chunks again.
+struct StackAccount {
+  bool open = false;
+  ResourceBudget* budget = nullptr;  // the enclosing account's
+  uint64_t charged = 0;
+  Slot* stackLimit = nullptr;
+  Frame* frameLimit = nullptr;
+};
+
+StackAccount openAccount(ExecState& st, ResourceBudget* budget) {
+  StackAccount outer{true, st.stackBudget, st.stackCharged, st.stackLimit, st.frameLimit};
+  bool outerUnlimited = st.entryDepth > 0 && !st.stackBudget;
+  st.stackBudget = budget;
+  st.stackCharged = 0;
+  if (!budget) {
+    st.stackLimit = st.stackEnd;
+    st.frameLimit = st.frameEnd;
+  } else if (outerUnlimited) {
+    // What lies above the current tops was charged to no one.
+    st.stackLimit = std::max(freeStackEnd(st), st.sp);
+    st.frameLimit = std::max(freeFrameEnd(st), st.frameTop);
+  }
+  // Otherwise the limits stay: the free chunks, or what the enclosing
+  // account holds (already charged, to its store).
+  return outer;
+}
+
+// Returns [from, to) to the kernel, whole pages only (the page holding
+// `from` may still be in use below it).
+void discard(const void* from, const void* to) {
+  static const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+  uintptr_t a = (uintptr_t(from) + page - 1) & ~(page - 1), b = (uintptr_t(to) + page - 1) & ~(page - 1);
+  if (a < b) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
+void closeAccount(ExecState& st, const StackAccount& outer) {
+  if (!outer.open) return;
+  if (st.stackBudget && st.stackCharged) {
+    st.stackBudget->release(st.stackCharged);
+    discard(std::max(outer.stackLimit, freeStackEnd(st)), st.stackLimit);
+    discard(std::max(outer.frameLimit, freeFrameEnd(st)), st.frameLimit);
+  }
+  st.stackBudget = outer.budget;
+  st.stackCharged = outer.charged;
+  st.stackLimit = outer.stackLimit;
+  st.frameLimit = std::min(outer.frameLimit, st.frameEnd);
+}
 
 WHARF_PRESERVE_NONE void exitHandler(const Word*, Slot*, uint8_t*, ExecState*) {}
 const Word kExitCode[1] = {Word{.h = exitHandler}};
@@ -60,21 +124,33 @@ uint32_t slotCount(const std::vector<ValType>& ts) {
   return n;
 }
 
-// Frames kept at each end of a very deep backtrace.
+// Frames kept at each end of a very deep backtrace, and in all (host
+// re-entries each append theirs); the bytes of a name kept. A backtrace then
+// stays small whatever the guest's names and depth.
 constexpr size_t kBacktraceEnds = 32;
+constexpr size_t kMaxBacktrace = 4 * kBacktraceEnds;
+constexpr size_t kMaxTraceName = 1024;
+
+// The first kMaxTraceName bytes of `name`, not splitting a UTF-8 sequence.
+std::string traceName(const std::string& name) {
+  if (name.size() <= kMaxTraceName) return name;
+  size_t n = kMaxTraceName;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  return name.substr(0, n) + "...";
+}
 
 TraceFrame traceFrame(const Instance* inst, const CompiledFunc* f) {
   TraceFrame t{f->funcIndex, {}};
   if (inst && inst->module) {
     auto it = inst->module->funcNames.find(f->funcIndex);
     if (it != inst->module->funcNames.end()) {
-      t.name = it->second;
+      t.name = traceName(it->second);
     } else {
       // No name section entry: an export name still tells the reader which
       // function it is.
       for (const Export& e : inst->module->exports)
         if (e.kind == ExternKind::Func && e.index == f->funcIndex) {
-          t.name = e.name;
+          t.name = traceName(e.name);
           break;
         }
     }
@@ -89,7 +165,8 @@ void appendBacktrace(Trap& trap, const Frame* first, const Frame* top, const Ins
   size_t n = size_t(top - first);
   for (size_t i = 0; i < n; ++i) {
     size_t depthFromTop = i, k = n - 1 - i;
-    if (n > 2 * kBacktraceEnds && depthFromTop >= kBacktraceEnds && k >= kBacktraceEnds) {
+    if ((n > 2 * kBacktraceEnds && depthFromTop >= kBacktraceEnds && k >= kBacktraceEnds) ||
+        trap.backtrace.size() >= kMaxBacktrace) {
       ++trap.omittedFrames;
       continue;
     }
@@ -108,7 +185,28 @@ ExecState& threadState() {
 void setFuel(int64_t fuel) { threadState().fuel = fuel; }
 void setMaxCallDepth(uint32_t depth) {
   ExecState& st = threadState();
-  if (st.frames) st.frameLimit = st.frames + std::min<size_t>(depth, kMaxFrames);
+  if (!st.frames) return;
+  // Never below the frames in use: the limit is compared for equality.
+  st.frameEnd = std::max(st.frames + std::min<size_t>(depth, kMaxFrames), st.frameTop);
+  st.frameLimit =
+      std::max(std::min(st.entryDepth == 0 ? freeFrameEnd(st) : st.frameLimit, st.frameEnd), st.frameTop);
+}
+
+bool growStacks(ExecState* st) {
+  size_t bytes;
+  if (st->frameTop == st->frameLimit) {
+    size_t n = std::min<size_t>(kFrameChunk, st->frameEnd - st->frameLimit);
+    bytes = n * sizeof(Frame);
+    if (n == 0 || (st->stackBudget && !st->stackBudget->charge(bytes))) return false;
+    st->frameLimit += n;
+  } else {
+    size_t n = std::min<size_t>(kSlotChunk, st->stackEnd - st->stackLimit);
+    bytes = n * sizeof(Slot);
+    if (n == 0 || (st->stackBudget && !st->stackBudget->charge(bytes))) return false;
+    st->stackLimit += n;
+  }
+  if (st->stackBudget) st->stackCharged += bytes;
+  return true;
 }
 int64_t fuelLeft() { return threadState().fuel; }
 std::atomic<bool>* interruptFlag() { return &threadState().interrupt; }
@@ -178,8 +276,15 @@ Trap call(FuncInst* f, std::span<const Value> args, std::span<Value> results) {
   const FuncType& type = *f->type;
   Slot* base = st.sp;
   uint32_t need = std::max({cf->frameSlots, cf->numParamSlots, cf->numResultSlots});
-  if (base + need > st.stackLimit || st.frameTop == st.frameLimit || st.entryDepth >= kMaxEntryDepth)
-    return Trap{TrapKind::CallStackExhausted, {}};
+  if (st.entryDepth >= kMaxEntryDepth) return Trap{TrapKind::CallStackExhausted, {}};
+  StackAccount outer;
+  if (st.entryDepth == 0 || f->instance->budget != st.stackBudget)
+    outer = openAccount(st, f->instance->budget);
+  while (base + need > st.stackLimit || st.frameTop == st.frameLimit)
+    if (!growStacks(&st)) {
+      closeAccount(st, outer);
+      return Trap{TrapKind::CallStackExhausted, {}};
+    }
 
   Slot* s = base;
   for (size_t i = 0; i < type.params.size(); ++i) {
@@ -214,6 +319,7 @@ Trap call(FuncInst* f, std::span<const Value> args, std::span<Value> results) {
   st.frameTop = savedTop;
   st.instance = savedInstance;
   st.sp = savedSp;
+  closeAccount(st, outer);
   if (result.kind != TrapKind::None) return result;
 
   const Slot* r = base;

@@ -196,12 +196,22 @@ HANDLER(opReturn) {
   DISPATCH_TO(fr->retIp);
 }
 
+// A call crossed a stack limit: raise it and run the call instruction again
+// (it changed nothing yet), or trap. Out of line, so that calls keep their
+// single check.
+[[gnu::noinline, gnu::cold]] inline WHARF_PRESERVE_NONE void opGrowStacks(const Word* ip, Slot* fp,
+                                                                          uint8_t* mem, ExecState* st) {
+  if (!growStacks(st)) TRAP(TrapKind::CallStackExhausted);
+  DISPATCH_TO(ip);
+}
+
 // call of a function defined in the same module: [callee CompiledFunc*], argBase
 HANDLER(opCall) {
   const CompiledFunc* f = static_cast<const CompiledFunc*>(ip[1].ptr);
   Slot* nfp = fp + ip[2].u32[0];
-  if (nfp + f->frameSlots > st->stackLimit || st->frameTop == st->frameLimit)
-    TRAP(TrapKind::CallStackExhausted);
+  if (nfp + f->frameSlots > st->stackLimit || st->frameTop == st->frameLimit) {
+    [[clang::musttail]] return opGrowStacks(ip, fp, mem, st);
+  }
   *st->frameTop++ = Frame{ip + 3, fp, st->instance, mem, f};
   enterFrame(f, nfp);
   fp = nfp;
@@ -213,21 +223,22 @@ bool callHost(ExecState* st, FuncInst* fi, Slot* args);
 
 // Calls a FuncInst (import or table entry): wasm functions run in this same
 // handler chain, switching instance; host functions are called natively.
-#define CALL_FUNC_INST(fi, nfp, retIp)                                             \
-  do {                                                                             \
-    if ((fi)->isHost()) {                                                          \
-      if (!callHost(st, (fi), (nfp))) TRAP(st->trap);                              \
-      DISPATCH_TO(retIp);                                                          \
-    }                                                                              \
-    const CompiledFunc* f_ = static_cast<const CompiledFunc*>((fi)->code);         \
-    if ((nfp) + f_->frameSlots > st->stackLimit || st->frameTop == st->frameLimit) \
-      TRAP(TrapKind::CallStackExhausted);                                          \
-    *st->frameTop++ = Frame{(retIp), fp, st->instance, mem, f_};                   \
-    enterFrame(f_, (nfp));                                                         \
-    st->instance = (fi)->instance;                                                 \
-    mem = st->instance->memBase0;                                                  \
-    fp = (nfp);                                                                    \
-    DISPATCH_TO(f_->code);                                                         \
+#define CALL_FUNC_INST(fi, nfp, retIp)                                               \
+  do {                                                                               \
+    if ((fi)->isHost()) {                                                            \
+      if (!callHost(st, (fi), (nfp))) TRAP(st->trap);                                \
+      DISPATCH_TO(retIp);                                                            \
+    }                                                                                \
+    const CompiledFunc* f_ = static_cast<const CompiledFunc*>((fi)->code);           \
+    if ((nfp) + f_->frameSlots > st->stackLimit || st->frameTop == st->frameLimit) { \
+      [[clang::musttail]] return opGrowStacks(ip, fp, mem, st);                      \
+    }                                                                                \
+    *st->frameTop++ = Frame{(retIp), fp, st->instance, mem, f_};                     \
+    enterFrame(f_, (nfp));                                                           \
+    st->instance = (fi)->instance;                                                   \
+    mem = st->instance->memBase0;                                                    \
+    fp = (nfp);                                                                      \
+    DISPATCH_TO(f_->code);                                                           \
   } while (0)
 
 // call of an imported function: funcIndex, argBase

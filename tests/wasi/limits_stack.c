@@ -16,6 +16,13 @@
 // run: -- big-frames
 // exit: 134
 // stderr: call stack exhausted|out of bounds
+// Under --max-memory the stacks count: recursion stops at the limit, and
+// the note names it; recursion within it completes.
+// run: --max-memory 4M -- forever
+// exit: 134
+// stderr: refused memory [0-9]+ time\(s\) by --max-memory
+// run: --max-memory 4M -- depth 500
+// stdout: limits_stack.depth.stdout
 // Mutual recursion through an indirect call: the same.
 // run: -- mutual
 // exit: 134
@@ -44,12 +51,20 @@ __attribute__((noinline)) static int big(int n) {
   return r + frame[0] + frame[4095];
 }
 
-__attribute__((noinline)) static int a(int n) { int r = mutual_b(n + 1); sink = r; return r + 1; }
-__attribute__((noinline)) static int b(int n) { int r = mutual_a(n + 1); sink = r; return r + 1; }
+__attribute__((noinline)) static int a(int n) {
+  int r = mutual_b(n + 1);
+  sink = r;
+  return r + 1;
+}
+__attribute__((noinline)) static int b(int n) {
+  int r = mutual_a(n + 1);
+  sink = r;
+  return r + 1;
+}
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   CHECK(argc >= 2);
-  const char *what = argv[1];
+  const char* what = argv[1];
   if (strcmp(what, "forever") == 0) {
     rec_ptr = rec;
     return rec(-1) == 12345;  // counts down from -1: never reaches 0
