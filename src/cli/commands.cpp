@@ -250,7 +250,7 @@ int runCommand(const RunCommand& cmd) {
   if (!ctx.ok()) return reportError(ctx.error());
 
   Store store;
-  if (cmd.maxMemory) store.setResourceLimit(cmd.maxMemory);
+  if (cmd.maxMemory) store.setResourceLimit(*cmd.maxMemory);
   std::vector<Extern> imports;
   for (const Import& imp : module.imports) {
     FuncInst* f = imp.kind == ExternKind::Func ? (*ctx)->resolve(store, imp.module, imp.name) : nullptr;
@@ -278,7 +278,8 @@ int runCommand(const RunCommand& cmd) {
 
   InstantiateResult inst = instantiate(store, *loaded, imports);
   if (inst.status() == InstantiateResult::Status::Trap) return trapped(inst.trap());
-  if (inst.status() == InstantiateResult::Status::ResourceError && cmd.maxMemory)
+  if (inst.status() == InstantiateResult::Status::ResourceError && store.resourceBudget() &&
+      store.resourceBudget()->refusals())
     return reportError(inst.error().describe() + " (--max-memory)");
   if (!inst.ok()) return reportError(inst.error());
   if (auto mem = instanceExport(*inst.instance(), "memory"); mem && mem->kind == ExternKind::Memory)

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,10 @@ struct RunCommand {
   std::vector<std::string> env;  // "K=V", or "K" for the host's value
   bool envInherit = false;
   std::vector<std::string> tcpListen;
-  // Limits; -1 / 0: none. Off limits cost nothing at run time.
-  int64_t fuel = -1;          // instruction budget (code is metered only with a budget)
-  uint64_t maxMemory = 0;     // bytes, all memories and tables together
-  double timeoutSeconds = 0;  // wall clock
+  // Limits; -1 / 0 / nullopt: none. Off limits cost nothing at run time.
+  int64_t fuel = -1;                  // instruction budget (code is metered only with a budget)
+  std::optional<uint64_t> maxMemory;  // bytes: memories, tables, stacks (0 is a real zero)
+  double timeoutSeconds = 0;          // wall clock
   uint32_t maxCallDepth = 0;
   uint32_t maxOpenFiles = 1024;
 };

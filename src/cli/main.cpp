@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,7 +134,9 @@ int main(int argc, char** argv) {
         ->type_name(valueName);
   };
   parsedOption("--max-memory", parseSize, run.maxMemory, "a size (e.g. 64M, 1G, 65536)",
-               "Limit all linear memories and tables together to SIZE bytes (K, M, G: binary units)", "SIZE");
+               "Limit linear memories, tables and interpreter stacks together to SIZE bytes (K, M, G: binary "
+               "units; 0 allows none)",
+               "SIZE");
   parsedOption("--timeout", parseDuration, run.timeoutSeconds, "a duration (e.g. 500ms, 2s, 1m)",
                "Stop the guest after this much wall-clock time (trap \"interrupted\")", "DURATION");
   runCmd
@@ -192,11 +195,18 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (runCmd->parsed()) {
-    return runCommand(run);
+  // Allocations a guest sizes are bounded or charged, and fail as values;
+  // this is the last resort when the host runs out of memory anywhere else,
+  // so that wharf still ends with a message rather than abort().
+  try {
+    if (runCmd->parsed()) return runCommand(run);
+    if (validateCmd->parsed()) return validateCommand(file);
+    if (inspectCmd->parsed()) return inspectCommand(file);
+    if (wastCmd->parsed()) return wastCommand(wast);
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    std::fputs("wharf: error: out of host memory\n", stderr);
+    return kExitError;
   }
-  if (validateCmd->parsed()) return validateCommand(file);
-  if (inspectCmd->parsed()) return inspectCommand(file);
-  if (wastCmd->parsed()) return wastCommand(wast);
   return kExitUsage;
 }

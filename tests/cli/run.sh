@@ -35,6 +35,31 @@ check() {
   fi
 }
 
+# check_rss NAME STATUS MAX_MB ERE -- ARGS...: the status, stderr matching
+# ERE (across lines; "" = empty), and wharf's peak RSS (GNU time) at most
+# MAX_MB megabytes.
+check_rss() {
+  name=$1 want_rc=$2 max_mb=$3 want_err=$4
+  shift 5
+  /usr/bin/time -f %M -o "$TMP/rss" "$WHARF" "$@" >/dev/null 2>"$TMP/err"
+  rc=$?
+  kb=$(tail -n 1 "$TMP/rss")
+  ok=1
+  [ "$rc" = "$want_rc" ] && [ "$kb" -le $((max_mb * 1024)) ] || ok=0
+  if [ -z "$want_err" ]; then
+    [ -s "$TMP/err" ] && ok=0
+  else
+    grep -Ezq -- "$want_err" "$TMP/err" || ok=0
+  fi
+  if [ $ok = 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: wharf %s\n  status %s (want %s), peak RSS %s KB (want <= %s MB)\n  stderr: %s\n  want:   %s\n' \
+      "$name" "$*" "$rc" "$want_rc" "$kb" "$max_mb" "$(tail -c 300 "$TMP/err")" "$want_err"
+  fi
+}
+
 NL='
 '
 printf '\000asm\002\000\000\000' >"$TMP/version.wasm"
@@ -151,6 +176,22 @@ check max-memory-initial 1 "" "wharf: error: memory allocation failed: 131072 by
   run --max-memory 64K big_memory.wat
 check max-memory-abort 134 "" "wharf: trap: unreachable${NL}  0: _start (func 0)${NL}wharf: note: the guest was refused memory 1 time(s) by --max-memory (1048576 bytes)" -- \
   run --max-memory 1M oom_abort.wat
+# What --max-memory counts: table capacity (a growing table never holds more
+# than the limit, its reallocation copy included) and the interpreter stacks
+# beyond their free first chunks; the RSS stays within the limit plus the
+# fixed overhead (docs/wasi.md: about 12 MB here).
+check_rss table-grow-rss 0 77 "" -- run --max-memory 65M table_grow.wat
+check_rss stack-rss 134 28 "call stack exhausted.*refused memory [0-9]+ time\(s\) by --max-memory" -- \
+  run --max-memory 16M deep_frames.wat
+check max-memory-table 1 "" "wharf: error: table allocation failed: 33554432 bytes exceed the limit of 1048576 bytes (--max-memory)" -- \
+  run --max-memory 1M many_tables.wat
+# Without a limit, a store's tables are still bounded together.
+check tables-store-bound 1 "" "wharf: error: table allocation failed: the store's tables would exceed 134217728 bytes" -- \
+  run many_tables.wat
+# 0 is a real zero: a module that needs no memory runs, others do not start.
+check max-memory-zero 0 "0" "" -- run --max-memory 0 --invoke bomb limits.wat
+check max-memory-zero-initial 1 "" "wharf: error: memory allocation failed: 131072 bytes exceed the limit of 0 bytes (--max-memory)" -- \
+  run --max-memory 0 big_memory.wat
 check max-memory-bad 2 "" "wharf: error: --max-memory: \"12X\" is not a size (e.g. 64M, 1G, 65536) (see wharf --help)" -- \
   run --max-memory 12X limits.wat
 check timeout 134 "" "wharf: trap: interrupted: time limit exceeded (--timeout of 0.2s reached)${NL}  0: spin (func 0)" -- \
