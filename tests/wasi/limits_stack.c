@@ -21,6 +21,7 @@
 // run: --max-memory 4M -- forever
 // exit: 134
 // stderr: refused memory [0-9]+ time\(s\) by --max-memory
+// maxrss: 16
 // run: --max-memory 4M -- depth 500
 // stdout: limits_stack.depth.stdout
 // Mutual recursion through an indirect call: the same.
