@@ -105,7 +105,7 @@ struct BodyWalk {
   Error error;  // the first failing body's, unless ok
   bool usesDataIndex = false;
 };
-BodyWalk walkBodies(const Module& m, size_t count);
+BodyWalk walkBodies(const Module& m, size_t count, const LoadInterrupt* interrupt);
 
 class Decoder {
  public:
@@ -113,7 +113,8 @@ class Decoder {
       : m_(m),
         r_(m.bytes.data(), 0, uint32_t(m.bytes.size())),
         walker_(m.bytes),
-        walkBodies_(options.walkBodies) {}
+        walkBodies_(options.walkBodies),
+        interrupt_(options.interrupt) {}
 
   bool decode();
   Error error() const { return instrError_ ? *instrError_ : r_.error(); }
@@ -161,6 +162,7 @@ class Decoder {
   uint32_t numFuncDecls_ = 0;
   bool usesDataIndex_ = false;  // a walked function body uses memory.init or data.drop
   bool walkBodies_;
+  const LoadInterrupt* interrupt_;
   bool bodiesPending_ = false;  // the code section was read without walking its bodies
 };
 
@@ -168,7 +170,7 @@ bool Decoder::decode() {
   if (decodeSections()) return true;
   // A body error comes before anything wrong after the code section.
   if (bodiesPending_) {
-    BodyWalk walk = walkBodies(m_, m_.functions.size());
+    BodyWalk walk = walkBodies(m_, m_.functions.size(), interrupt_);
     if (!walk.ok) instrError_ = std::move(walk.error);
   }
   return false;
@@ -178,6 +180,10 @@ bool Decoder::decodeSections() {
   if (!header()) return false;
   int lastRank = 0;
   while (!r_.atEnd()) {
+    if (interrupt_ && interrupt_->requested()) {
+      instrError_ = makeError(kLoadInterruptedMessage);
+      return false;
+    }
     // The section header is read at the top level, where the testsuite words a
     // truncation as plain "unexpected end".
     r_.setEndMessage("unexpected end");
@@ -293,11 +299,15 @@ bool Decoder::typeSection() {
     }
     FuncType ft;
     uint32_t np, nr;
+    uint32_t countAt = r_.pos();
     if (!r_.length(np)) return false;
+    if (np > kMaxFunctionParams) return fail("too many parameters", countAt);
     ft.params.resize(np);
     for (auto& t : ft.params)
       if (!r_.valType(t)) return false;
+    countAt = r_.pos();
     if (!r_.length(nr)) return false;
+    if (nr > kMaxFunctionResults) return fail("too many results", countAt);
     ft.results.resize(nr);
     for (auto& t : ft.results)
       if (!r_.valType(t)) return false;
@@ -539,7 +549,7 @@ bool Decoder::codeSection() {
       return true;
     }
   }
-  BodyWalk walk = walkBodies(m_, count);
+  BodyWalk walk = walkBodies(m_, count, interrupt_);
   usesDataIndex_ |= walk.usesDataIndex;
   if (!walk.ok) {
     instrError_ = std::move(walk.error);
@@ -612,7 +622,7 @@ void Decoder::parseNameSection(ByteRange contents) {
     } else if (id == 1) {
       uint32_t n;
       if (!r.varU32(n)) return;
-      std::unordered_map<uint32_t, std::string> names;
+      std::map<uint32_t, std::string> names;
       for (uint32_t i = 0; i < n; ++i) {
         uint32_t idx;
         std::string s;
@@ -756,7 +766,7 @@ ExprWalker::StepResult ExprWalker::step(uint32_t pos, bool inFunction) {
 
 // Walks the bodies of the first `count` defined functions of `m` (each must
 // end where its code entry does), on two threads for a large module.
-BodyWalk walkBodies(const Module& m, size_t count) {
+BodyWalk walkBodies(const Module& m, size_t count, const LoadInterrupt* interrupt) {
   size_t bodyBytes = 0;
   for (size_t i = 0; i < count; ++i) bodyBytes += m.functions[i].code.size;
   unsigned workers = workersFor(bodyBytes);
@@ -764,6 +774,10 @@ BodyWalk walkBodies(const Module& m, size_t count) {
   for (unsigned w = 0; w < workers; ++w) walkers[w].emplace(m.bytes);
   FirstFailure bad = forEachUntilFailure(count, workers, kBodiesPerChunk, [&](unsigned w, size_t i) {
     ExprWalker& walker = *walkers[w];
+    if (interrupt && interrupt->requested()) {
+      walker.error = makeError(kLoadInterruptedMessage);
+      return false;
+    }
     const Function& f = m.functions[i];
     if (!walker.walk(f.body.offset, true)) return false;
     if (walker.endPos != f.code.offset + f.code.size) {
@@ -817,7 +831,7 @@ Expected<std::shared_ptr<const Module>> decodeModule(std::vector<uint8_t> bytes,
 }
 
 std::optional<Error> checkFunctionBodies(const Module& module) {
-  BodyWalk walk = walkBodies(module, module.functions.size());
+  BodyWalk walk = walkBodies(module, module.functions.size(), nullptr);
   if (!walk.ok) return std::move(walk.error);
   if (walk.usesDataIndex && !module.dataCount)
     return makeError("data count section required", uint32_t(module.bytes.size()));

@@ -12,6 +12,7 @@
 
 #include "binary/module.h"
 #include "common/expected.h"
+#include "common/interrupt.h"
 
 namespace wharf {
 
@@ -19,6 +20,11 @@ namespace wharf {
 // the JS API's limits; beyond it a module is rejected with "too many locals".
 // The spec's own bound is 2^32 - 1 declared locals.
 inline constexpr uint32_t kMaxFunctionLocals = 50000;
+// The same for a function type's parameters and results ("too many
+// parameters", "too many results"). Besides the JS API, these bound the work
+// of one block, call or branch instruction, which may pass that many values.
+inline constexpr uint32_t kMaxFunctionParams = 1000;
+inline constexpr uint32_t kMaxFunctionResults = 1000;
 
 struct DecodeOptions {
   // Check the instructions of every function body. Without it each body is
@@ -28,6 +34,8 @@ struct DecodeOptions {
   // decodeModule would have reported (decodeAndValidate does). Errors that
   // are reported come out exactly as with the walk.
   bool walkBodies = true;
+  // Polled between sections and function bodies (see common/interrupt.h).
+  const LoadInterrupt* interrupt = nullptr;
 };
 
 // The returned Module owns `bytes`.

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/types.h"
@@ -85,8 +85,19 @@ struct CustomSection {
 };
 
 enum class SectionId : uint8_t {
-  Custom = 0, Type = 1, Import = 2, Function = 3, Table = 4, Memory = 5, Global = 6,
-  Export = 7, Start = 8, Element = 9, Code = 10, Data = 11, DataCount = 12,
+  Custom = 0,
+  Type = 1,
+  Import = 2,
+  Function = 3,
+  Table = 4,
+  Memory = 5,
+  Global = 6,
+  Export = 7,
+  Start = 8,
+  Element = 9,
+  Code = 10,
+  Data = 11,
+  DataCount = 12,
 };
 
 struct SectionInfo {
@@ -117,11 +128,15 @@ struct Module {
   std::vector<CustomSection> customs;
   std::vector<SectionInfo> sections;  // in file order, for `wharf inspect`
 
-  std::string moduleName;                              // from the name section
-  std::unordered_map<uint32_t, std::string> funcNames;  // from the name section
+  std::string moduleName;  // from the name section
+  // From the name section. Ordered, not hashed: the indices come from the
+  // module, which could otherwise pick ones that share a bucket.
+  std::map<uint32_t, std::string> funcNames;
 
   const FuncType& funcType(uint32_t funcIndex) const { return types[funcs[funcIndex]]; }
-  const Function& definedFunction(uint32_t funcIndex) const { return functions[funcIndex - numImportedFuncs]; }
+  const Function& definedFunction(uint32_t funcIndex) const {
+    return functions[funcIndex - numImportedFuncs];
+  }
   bool isImportedFunc(uint32_t funcIndex) const { return funcIndex < numImportedFuncs; }
   const uint8_t* data(ByteRange r) const { return bytes.data() + r.offset; }
 };

@@ -239,6 +239,32 @@ TEST(Decoder, TooManyLocals) {
   EXPECT_EQ(msg(module({kVoidType, kOneFunc, tooLarge})), "integer too large");
 }
 
+// Types are bounded like locals: one block, call or branch may pass all of
+// a type's values, so the bound caps the work of one small instruction.
+TEST(Decoder, TooManyParamsOrResults) {
+  auto typeWith = [](uint32_t params, uint32_t results) {
+    Bytes t = cat({{0x60}, uleb(params), Bytes(params, 0x7F), uleb(results), Bytes(results, 0x7E)});
+    return section(1, vec({t}));
+  };
+  EXPECT_TRUE(decodeOk(module({typeWith(kMaxFunctionParams, kMaxFunctionResults)})));
+  Error e = decodeErr(module({typeWith(kMaxFunctionParams + 1, 0)}));
+  EXPECT_EQ(e.message, "too many parameters");
+  EXPECT_EQ(e.offset,
+            13u);  // the count: after the header (8), section id and size (3), vector count and 0x60
+  EXPECT_EQ(msg(module({typeWith(0, kMaxFunctionResults + 1)})), "too many results");
+}
+
+// A requested interrupt stops decoding before the next section.
+TEST(Decoder, Interrupt) {
+  std::atomic<bool> flag{true};
+  LoadInterrupt stop{&flag};
+  auto m = decodeModule(module({kVoidType}), DecodeOptions{.interrupt = &stop});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, kLoadInterruptedMessage);
+  flag = false;
+  EXPECT_TRUE(decodeModule(module({kVoidType}), DecodeOptions{.interrupt = &stop}).ok());
+}
+
 TEST(Decoder, EntryErrors) {
   EXPECT_EQ(msg(module({section(0, {0x01, 0x80})})), "malformed UTF-8 encoding");
   EXPECT_EQ(msg(module({section(0, {0x02, 0xC0, 0x80})})), "malformed UTF-8 encoding");        // overlong
