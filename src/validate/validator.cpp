@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 
 #include "binary/instr_reader.h"
@@ -225,8 +224,13 @@ template <Opcode Op>
 
 class FunctionValidator {
  public:
-  FunctionValidator(const Module& m, const std::vector<bool>& refs, Failure& failure)
-      : m_(m), refs_(refs), f_(failure), reader_(std::span<const uint8_t>(m.bytes), 0, 0) {}
+  FunctionValidator(const Module& m, const std::vector<bool>& refs, Failure& failure,
+                    const LoadInterrupt* interrupt)
+      : m_(m),
+        refs_(refs),
+        f_(failure),
+        interrupt_(interrupt),
+        reader_(std::span<const uint8_t>(m.bytes), 0, 0) {}
 
   bool validate(const Function& func, const FuncType& type, FunctionValidationInfo* info);
 
@@ -407,10 +411,12 @@ class FunctionValidator {
   }
 
   static constexpr uint32_t kStackSlack = 8;
+  static constexpr uint32_t kPollInterval = 4096;  // slow-path instructions between interrupt polls
 
   const Module& m_;
   const std::vector<bool>& refs_;
   Failure& f_;
+  const LoadInterrupt* interrupt_;
   const FuncType* type_ = nullptr;
   const Function* func_ = nullptr;
   uint32_t at_ = 0;  // offset of the instruction being validated
@@ -428,17 +434,18 @@ class FunctionValidator {
   std::vector<Frame> ctrl_;
   std::vector<Operand> locals_;  // parameters then declared locals, if at most kMaxFlatLocals
   uint32_t numFlatLocals_ = 0;
+  bool flatLocals_ = true;
   std::vector<uint32_t> localEnds_;  // otherwise: cumulative ends of the declared runs
   InstrReader reader_;
 };
 
 bool FunctionValidator::localSlow(uint32_t index, Operand* type) {
   uint32_t numParams = static_cast<uint32_t>(type_->params.size());
-  if (!localEnds_.empty() && index < numParams) {
+  if (!flatLocals_ && index < numParams) {
     *type = Operand::of(type_->params[index]);
     return true;
   }
-  if (!localEnds_.empty()) {
+  if (!flatLocals_) {
     auto it = std::upper_bound(localEnds_.begin(), localEnds_.end(), uint64_t(index) - numParams);
     if (it != localEnds_.end()) {
       *type = Operand::of(func_->locals[it - localEnds_.begin()].type);
@@ -869,7 +876,10 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
   localEnds_.clear();
   uint64_t total = type.params.size();
   for (const LocalRun& run : func.locals) total += run.count;
-  if (total <= kMaxFlatLocals) {
+  // The flat table costs a write per local: only when the body is large
+  // enough to pay for it (a tiny body may declare 50000 locals).
+  flatLocals_ = total <= kMaxFlatLocals && total <= uint64_t(func.body.size) + 64;
+  if (flatLocals_) {
     for (ValType t : type.params) locals_.push_back(Operand::of(t));
     for (const LocalRun& run : func.locals) locals_.insert(locals_.end(), run.count, Operand::of(run.type));
   } else {
@@ -887,6 +897,7 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
             ValType());
   const uint8_t* d = m_.bytes.data();
   uint32_t p = func.body.offset;
+  uint32_t untilPoll = kPollInterval;
   for (;;) {
     // The common single-byte instructions, typed here with the position and
     // the operand stack in registers while at least kFastWindow bytes are
@@ -909,6 +920,12 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
     }
   general:
     storeRegs(r);
+    // Instructions off the fast path may cost up to a block's arity: poll
+    // the load interrupt every few thousand of them.
+    if (--untilPoll == 0) [[unlikely]] {
+      if (interrupt_ && interrupt_->requested()) return f_.fail(kLoadInterruptedMessage, Error::kNoOffset);
+      untilPoll = kPollInterval;
+    }
     if (!step(p)) [[unlikely]]
       return false;
     p = reader_.position();
@@ -926,7 +943,7 @@ bool FunctionValidator::validate(const Function& func, const FuncType& type, Fun
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& m) : m_(m) {}
+  ModuleValidator(const Module& m, const LoadInterrupt* interrupt) : m_(m), interrupt_(interrupt) {}
   Expected<ValidatedInfo> run();
 
  private:
@@ -949,6 +966,7 @@ class ModuleValidator {
   bool checkFunctions();
 
   const Module& m_;
+  const LoadInterrupt* interrupt_;
   Failure f_;
   ValidatedInfo info_;
   std::vector<ValType> constStack_;
@@ -1073,9 +1091,21 @@ bool ModuleValidator::checkDefinitions() {
 
 bool ModuleValidator::checkExports() {
   uint64_t at = sectionOffset(SectionId::Export);
-  std::unordered_set<std::string_view> names;
-  names.reserve(m_.exports.size());
-  for (const Export& ex : m_.exports) {
+  // The first export named like an earlier one, found by sorting rather
+  // than hashing: the names come from the module, which could otherwise
+  // choose ones that collide.
+  size_t n = m_.exports.size(), firstDuplicate = n;
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    int c = m_.exports[a].name.compare(m_.exports[b].name);
+    return c < 0 || (c == 0 && a < b);
+  });
+  for (size_t k = 1; k < n; ++k)
+    if (m_.exports[order[k]].name == m_.exports[order[k - 1]].name)
+      firstDuplicate = std::min<size_t>(firstDuplicate, order[k]);
+  for (size_t i = 0; i < n; ++i) {
+    const Export& ex = m_.exports[i];
     switch (ex.kind) {
       case ExternKind::Func:
         if (ex.index >= m_.funcs.size()) return fail(indexed("unknown function", ex.index), at);
@@ -1091,7 +1121,7 @@ bool ModuleValidator::checkExports() {
         if (ex.index >= m_.globals.size()) return fail(indexed("unknown global", ex.index), at);
         break;
     }
-    if (!names.insert(ex.name).second) return fail("duplicate export name", at);
+    if (i == firstDuplicate) return fail("duplicate export name", at);
   }
   return true;
 }
@@ -1155,8 +1185,11 @@ bool ModuleValidator::checkFunctions() {
   unsigned workers = workersFor(codeBytes);
   Failure failures[kMaxWorkers];
   std::optional<FunctionValidator> validators[kMaxWorkers];
-  for (unsigned w = 0; w < workers; ++w) validators[w].emplace(m_, info_.declaredFuncRefs, failures[w]);
+  for (unsigned w = 0; w < workers; ++w)
+    validators[w].emplace(m_, info_.declaredFuncRefs, failures[w], interrupt_);
   FirstFailure bad = forEachUntilFailure(n, workers, kFunctionsPerChunk, [&](unsigned w, size_t i) {
+    if (interrupt_ && interrupt_->requested())
+      return failures[w].fail(kLoadInterruptedMessage, Error::kNoOffset);
     const FuncType& type = m_.funcType(m_.numImportedFuncs + static_cast<uint32_t>(i));
     return validators[w]->validate(m_.functions[i], type, &info_.functions[i]);
   });
@@ -1177,16 +1210,19 @@ Expected<ValidatedInfo> ModuleValidator::run() {
 
 }  // namespace
 
-Expected<ValidatedInfo> validateModule(const Module& module) { return ModuleValidator(module).run(); }
+Expected<ValidatedInfo> validateModule(const Module& module, const LoadInterrupt* interrupt) {
+  return ModuleValidator(module, interrupt).run();
+}
 
-Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes) {
+Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes, const LoadInterrupt* interrupt) {
   // Decoding without the walk reports every error it finds exactly as with it.
-  auto module = decodeModule(std::move(bytes), DecodeOptions{.walkBodies = false});
+  auto module = decodeModule(std::move(bytes), DecodeOptions{.walkBodies = false, .interrupt = interrupt});
   if (!module.ok()) return module.takeError();
   // Validation reads every body with the decoder's checks (any malformed body
   // makes it fail), so success means the walk would have found nothing.
-  auto info = validateModule(**module);
+  auto info = validateModule(**module, interrupt);
   if (info.ok()) return ValidatedModule{std::move(*module), std::move(*info)};
+  if (info.error().message == kLoadInterruptedMessage) return info.takeError();
   if (std::optional<Error> malformed = checkFunctionBodies(**module)) return std::move(*malformed);
   return info.takeError();
 }

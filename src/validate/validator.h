@@ -16,6 +16,7 @@
 #include "binary/decoder.h"
 #include "binary/module.h"
 #include "common/expected.h"
+#include "common/interrupt.h"
 #include "common/types.h"
 
 namespace wharf {
@@ -53,7 +54,9 @@ bool isSubtype(ValType a, ValType b);
 
 // Validates a decoded module. The module must come from the decoder (byte
 // ranges in bounds, structure of sections already checked).
-Expected<ValidatedInfo> validateModule(const Module& module);
+// `interrupt` (if given) is polled between function bodies; once requested,
+// validation fails with kLoadInterruptedMessage.
+Expected<ValidatedInfo> validateModule(const Module& module, const LoadInterrupt* interrupt = nullptr);
 
 struct ValidatedModule {
   std::shared_ptr<const Module> module;
@@ -65,6 +68,7 @@ struct ValidatedModule {
 // validator, which checks their encoding as it types them, and only if
 // something is wrong are they walked again to put a malformed body's error
 // before any validation error.
-Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes);
+Expected<ValidatedModule> decodeAndValidate(std::vector<uint8_t> bytes,
+                                            const LoadInterrupt* interrupt = nullptr);
 
 }  // namespace wharf
