@@ -1,8 +1,10 @@
 #include "runtime/instance.h"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <new>
+#include <unordered_map>
 
 namespace wharf {
 
@@ -67,7 +69,39 @@ int64_t TableInst::grow(uint64_t delta, Ref init) {
 
 namespace {
 std::mutex gTypeMutex;
+
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
 }
+
+// Types come from modules, so the hash is keyed by a per-process seed: a
+// module cannot choose types that all share a bucket.
+const uint64_t kTypeHashSeed = mix64(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                                     reinterpret_cast<uintptr_t>(&kTypeHashSeed));
+
+uint64_t hashOf(const FuncType& t) {
+  uint64_t h = mix64(kTypeHashSeed ^ t.params.size());
+  auto add = [&h](ValType v) {
+    uint64_t bits = uint64_t(v.kind()) | uint64_t(v.isRef() ? uint8_t(v.heapType()) : 0) << 8 |
+                    uint64_t(v.isRef() && v.nullable()) << 16 | uint64_t(v.typeIndex()) << 32;
+    h = mix64(h ^ bits);
+  };
+  for (ValType v : t.params) add(v);
+  h = mix64(h ^ (t.results.size() << 20));
+  for (ValType v : t.results) add(v);
+  return h;
+}
+
+// Interned ids by hash (guarded by gTypeMutex).
+std::unordered_multimap<uint64_t, uint32_t>& typeIndex() {
+  static std::unordered_multimap<uint64_t, uint32_t> index;
+  return index;
+}
+}  // namespace
 
 TypeRegistry& TypeRegistry::instance() {
   static TypeRegistry registry;
@@ -75,13 +109,15 @@ TypeRegistry& TypeRegistry::instance() {
 }
 
 uint32_t TypeRegistry::intern(const FuncType& type) {
+  uint64_t h = hashOf(type);
   std::lock_guard lock(gTypeMutex);
-  // Linear scan is fine for now: modules have few distinct types and
-  // interning happens once per module load, not per instance.
-  for (size_t i = 0; i < types_.size(); ++i)
-    if (types_[i] == type) return static_cast<uint32_t>(i);
+  auto [begin, end] = typeIndex().equal_range(h);
+  for (auto it = begin; it != end; ++it)
+    if (types_[it->second] == type) return it->second;
   types_.push_back(type);
-  return static_cast<uint32_t>(types_.size() - 1);
+  uint32_t id = static_cast<uint32_t>(types_.size() - 1);
+  typeIndex().emplace(h, id);
+  return id;
 }
 
 const FuncType& TypeRegistry::type(uint32_t id) const {
