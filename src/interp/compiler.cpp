@@ -7,8 +7,12 @@
 // only where control flow or aliasing requires it: at block boundaries, for
 // call arguments, on branches, and before a local that is still referenced on
 // the stack gets overwritten.
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <deque>
 #include <optional>
+#include <span>
 #include <unordered_map>
 
 #include "binary/instr_reader.h"
@@ -25,14 +29,61 @@ struct Entry {
   uint32_t slot;
   uint8_t width;  // slots: 1, or 2 for v128
   Kind kind;
+  // Set by push: the slots below the entry (its canonical slot is tempBase_ +
+  // height) and the push's number, which tells a live entry from a stale
+  // record of an earlier one at the same position.
+  uint32_t height = 0;
+  uint32_t id = 0;
 };
+
+// Per-thread state reused from one function to the next, so that nothing
+// per function costs more than the function's size.
+struct CompileScratch {
+  // Per local slot: the newest node (index + 1) of the list of stack
+  // positions that referred to it, valid where stamp == generation.
+  std::vector<uint32_t> refHead, refStamp;
+  uint32_t generation = 0;
+  struct RefNode {
+    uint32_t pos, id, next;
+  };
+  std::vector<RefNode> refNodes;
+  std::vector<uint32_t> positions;
+};
+
+// Consecutive locals of one type, from `firstIndex` on, at `firstSlot` on.
+struct LocalRunAt {
+  uint32_t firstIndex, firstSlot;
+  ValType type;
+};
+
+// A function type's parameters as runs, computed once per module: functions
+// that share a type with 1000 parameters do not each lay them out again.
+struct ParamLayout {
+  std::vector<LocalRunAt> runs;
+  uint32_t slots = 0;
+};
+
+std::vector<ParamLayout> paramLayouts(const Module& m) {
+  std::vector<ParamLayout> layouts(m.types.size());
+  for (size_t i = 0; i < m.types.size(); ++i) {
+    ParamLayout& l = layouts[i];
+    const std::vector<ValType>& ps = m.types[i].params;
+    for (uint32_t k = 0; k < ps.size(); ++k) {
+      if (l.runs.empty() || l.runs.back().type != ps[k]) l.runs.push_back({k, l.slots, ps[k]});
+      l.slots += ps[k].slots();
+    }
+  }
+  return layouts;
+}
 
 struct Ctrl {
   enum Kind : uint8_t { Func, Block, Loop, If };
   Kind kind;
   uint32_t stackSize;  // entries below the block's params
   uint32_t baseSlots;  // stack height in slots below the block's params
-  std::vector<ValType> params, results;
+  // Into the module's types (or the compiler's singleTypes_): a block of a
+  // type with 1000 parameters does not copy them.
+  std::span<const ValType> params, results;
   std::vector<std::pair<uint32_t, uint32_t>>
       fixups;  // (instruction start, operand index) to patch with the end
   uint32_t loopStart = 0;
@@ -44,7 +95,7 @@ struct Ctrl {
   bool hasElse = false;
 };
 
-uint32_t slotsOf(const std::vector<ValType>& ts) {
+uint32_t slotsOf(std::span<const ValType> ts) {
   uint32_t n = 0;
   for (ValType t : ts) n += t.slots();
   return n;
@@ -55,20 +106,44 @@ struct ConstKey {
   uint8_t width;
   bool operator==(const ConstKey&) const = default;
 };
+// Constants come from the module, so their hash is keyed by a per-process
+// seed: a module cannot pick values that all land in one bucket.
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+const uint64_t kConstHashSeed = mix64(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                                      reinterpret_cast<uintptr_t>(&kConstHashSeed));
 struct ConstKeyHash {
-  size_t operator()(const ConstKey& k) const { return k.lo * 0x9E3779B97F4A7C15ull ^ k.hi ^ k.width; }
+  size_t operator()(const ConstKey& k) const {
+    uint64_t h = mix64(k.lo ^ kConstHashSeed);
+    return k.width == 2 ? mix64(h ^ k.hi) : h;
+  }
 };
 
 class FunctionCompiler {
  public:
-  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex, const CompileOptions& options)
+  FunctionCompiler(const Module& m, CompiledModule& cm, uint32_t definedIndex, const CompileOptions& options,
+                   const std::vector<ParamLayout>& layouts, CompileScratch& scratch)
       : m_(m),
         cm_(cm),
         meter_(options.meter),
+        interrupt_(options.interrupt),
         fuse_(options.fuse),
         funcIndex_(m.numImportedFuncs + definedIndex),
         fn_(m.functions[definedIndex]),
-        type_(m.types[fn_.typeIndex]) {}
+        type_(m.types[fn_.typeIndex]),
+        params_(layouts[fn_.typeIndex]),
+        scratch_(scratch) {
+    if (++scratch_.generation == 0) {  // wrapped: forget every stamp
+      std::fill(scratch_.refStamp.begin(), scratch_.refStamp.end(), 0);
+      scratch_.generation = 1;
+    }
+    scratch_.refNodes.clear();
+  }
 
   Expected<void> compile(CompiledFunc& out, std::vector<Word>& codeOut);
 
@@ -285,14 +360,33 @@ class FunctionCompiler {
     return e;
   }
   void push(Entry e) {
+    e.height = heightSlots_;
+    e.id = nextPushId_++;
+    uint32_t pos = static_cast<uint32_t>(stack_.size());
     stack_.push_back(e);
     heightSlots_ += e.width;
     if (heightSlots_ > maxHeightSlots_) maxHeightSlots_ = heightSlots_;
+    if (e.kind == Entry::Local) noteLocalRef(pos, e);
+  }
+  // Records a stack entry that reads a local in place in the local's list.
+  // Records are never updated: one is stale once its entry was popped or
+  // materialized (see isLiveRef), and a list is emptied when it is walked,
+  // so every push is looked at once however large the stack is.
+  void noteLocalRef(uint32_t pos, const Entry& e) {
+    CompileScratch& s = scratch_;
+    uint32_t head = s.refStamp[e.slot] == s.generation ? s.refHead[e.slot] : 0;
+    s.refNodes.push_back({pos, e.id, head});
+    s.refHead[e.slot] = static_cast<uint32_t>(s.refNodes.size());
+    s.refStamp[e.slot] = s.generation;
+  }
+  bool isLiveRef(uint32_t pos, uint32_t id) const {
+    return pos < stack_.size() && stack_[pos].id == id && stack_[pos].kind == Entry::Local;
   }
   Entry pop() {
     Entry e = stack_.back();
     stack_.pop_back();
     heightSlots_ -= e.width;
+    if (localsFrom_ > stack_.size()) localsFrom_ = static_cast<uint32_t>(stack_.size());
     return e;
   }
   void copySlots(uint32_t dst, const Entry& e) {
@@ -321,9 +415,7 @@ class FunctionCompiler {
   // Moves entry i into its canonical temp slot.
   void materialize(size_t i) {
     Entry& e = stack_[i];
-    uint32_t h = 0;
-    for (size_t k = 0; k < i; ++k) h += stack_[k].width;
-    uint32_t dst = canonicalSlot(h);
+    uint32_t dst = canonicalSlot(e.height);
     if (e.kind == Entry::Temp && e.slot == dst) return;
     copySlots(dst, e);
     e.slot = dst;
@@ -332,20 +424,28 @@ class FunctionCompiler {
   void materializeTop(size_t n) {
     for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(i);
   }
+  // Materializes every entry that still reads a local. None is below
+  // localsFrom_, and the entries above it were all pushed since the last
+  // call: each push is scanned once.
   void materializeLocals() {
-    for (size_t i = 0; i < stack_.size(); ++i)
+    for (size_t i = localsFrom_; i < stack_.size(); ++i)
       if (stack_[i].kind == Entry::Local) materialize(i);
+    localsFrom_ = static_cast<uint32_t>(stack_.size());
   }
   // Before `slot` (a local) is overwritten: detach stack entries still reading it.
   bool materializeRefsTo(uint32_t slot) {
-    bool any = false;
-    for (size_t i = 0; i < stack_.size(); ++i) {
-      if (stack_[i].kind == Entry::Local && stack_[i].slot == slot) {
-        materialize(i);
-        any = true;
-      }
+    CompileScratch& s = scratch_;
+    if (s.refStamp[slot] != s.generation) return false;
+    // The list runs newest first; live entries are materialized bottom up.
+    std::vector<uint32_t>& live = s.positions;
+    live.clear();
+    for (uint32_t n = s.refHead[slot]; n != 0; n = s.refNodes[n - 1].next) {
+      const CompileScratch::RefNode& node = s.refNodes[n - 1];
+      if (isLiveRef(node.pos, node.id) && stack_[node.pos].slot == slot) live.push_back(node.pos);
     }
-    return any;
+    s.refHead[slot] = 0;
+    for (size_t k = live.size(); k-- > 0;) materialize(live[k]);
+    return !live.empty();
   }
 
   // The entry of a constant that is already in the pool or still fits.
@@ -369,7 +469,7 @@ class FunctionCompiler {
 
   // ---- control ----
   Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
-  const std::vector<ValType>& labelTypes(const Ctrl& c) const {
+  std::span<const ValType> labelTypes(const Ctrl& c) const {
     return c.kind == Ctrl::Loop ? c.params : c.results;
   }
   void setUnreachable() {
@@ -460,10 +560,13 @@ class FunctionCompiler {
     for (auto [instr, k] : c.fixups) patchBranch(instr, k, target);
     c.fixups.clear();
   }
-  void blockTypes(const BlockType& bt, std::vector<ValType>& params, std::vector<ValType>& results) {
-    params.clear();
-    results.clear();
-    if (bt.kind == BlockType::Value) results.push_back(bt.type);
+  void blockTypes(const BlockType& bt, std::span<const ValType>& params, std::span<const ValType>& results) {
+    params = {};
+    results = {};
+    if (bt.kind == BlockType::Value) {
+      singleTypes_.push_back(bt.type);
+      results = std::span<const ValType>(&singleTypes_.back(), 1);
+    }
     if (bt.kind == BlockType::TypeIndex) {
       params = m_.types[bt.index].params;
       results = m_.types[bt.index].results;
@@ -482,7 +585,7 @@ class FunctionCompiler {
     ctrls_.push_back(std::move(c));
   }
   // Pushes the label's result values, which sit in their canonical slots.
-  void pushResults(const std::vector<ValType>& types) {
+  void pushResults(std::span<const ValType> types) {
     for (ValType t : types) pushTemp(t);
   }
 
@@ -540,6 +643,9 @@ class FunctionCompiler {
   }
   void prescanConstants();
 
+  // Instructions compiled between polls of the load interrupt.
+  static constexpr uint32_t kPollInterval = 4096;
+
   static constexpr struct DstMark {
     uint32_t instr, operand, stackSize;
   } kNoDst{UINT32_MAX, 0, 0};
@@ -547,12 +653,14 @@ class FunctionCompiler {
   const Module& m_;
   CompiledModule& cm_;
   bool meter_;
+  const LoadInterrupt& interrupt_;
   // Off: no superinstructions and no handler variants; every instruction
   // gets its plain handler (the frame layout is the same either way).
   bool fuse_;
   uint32_t funcIndex_;
   const Function& fn_;
   const FuncType& type_;
+  const ParamLayout& params_;
 
   std::vector<Word> code_;
   std::vector<uint32_t> starts_;       // where each instruction of code_ starts
@@ -560,9 +668,27 @@ class FunctionCompiler {
   std::vector<uint32_t> regions_{0};   // the loops being compiled, innermost last
   uint32_t nextRegion_ = 1;
   std::vector<Entry> stack_;
+  uint32_t nextPushId_ = 0;
+  uint32_t localsFrom_ = 0;  // no entry below this position reads a local
+  CompileScratch& scratch_;
   std::vector<Ctrl> ctrls_;
-  std::vector<uint32_t> localSlot_;
+  std::deque<ValType> singleTypes_;  // result types of blocks typed by one value type (stable addresses)
+  bool flatLocals_ = true;
+  std::vector<uint32_t> localSlot_;  // per local, if flatLocals_
   std::vector<ValType> localType_;
+  std::vector<LocalRunAt> localRuns_;  // otherwise: the declared runs (the params are in params_)
+  const LocalRunAt& runOf(uint32_t index) const {
+    const std::vector<LocalRunAt>& runs = index < type_.params.size() ? params_.runs : localRuns_;
+    auto it = std::upper_bound(runs.begin(), runs.end(), index,
+                               [](uint32_t i, const LocalRunAt& r) { return i < r.firstIndex; });
+    return *(it - 1);
+  }
+  uint32_t localSlot(uint32_t index) const {
+    if (flatLocals_) return localSlot_[index];
+    const LocalRunAt& r = runOf(index);
+    return r.firstSlot + (index - r.firstIndex) * r.type.slots();
+  }
+  ValType localType(uint32_t index) const { return flatLocals_ ? localType_[index] : runOf(index).type; }
   uint32_t heightSlots_ = 0, maxHeightSlots_ = 0;
   uint32_t paramSlots_ = 0, localSlots_ = 0, resultSlots_ = 0;
   uint32_t constBase_ = 0, spillBase_ = 0, spillSlots_ = 0, tempBase_ = 0;
@@ -657,20 +783,39 @@ void FunctionCompiler::prescanConstants() {
 }
 
 Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& codeOut) {
-  for (ValType t : type_.params) {
-    localSlot_.push_back(paramSlots_);
-    localType_.push_back(t);
-    paramSlots_ += t.slots();
-  }
-  uint32_t s = paramSlots_;
-  for (const LocalRun& run : fn_.locals) {
-    for (uint32_t i = 0; i < run.count; ++i) {
-      localSlot_.push_back(s);
-      localType_.push_back(run.type);
-      s += run.type.slots();
+  uint64_t numLocals = type_.params.size();
+  for (const LocalRun& run : fn_.locals) numLocals += run.count;
+  // A table entry per local unless the function declares many more locals
+  // than its body could use: then a lookup in the declared runs, so that
+  // compiling a tiny body costs little whatever it declares.
+  flatLocals_ = numLocals <= uint64_t(fn_.body.size) + 64;
+  if (flatLocals_) {
+    for (ValType t : type_.params) {
+      localSlot_.push_back(paramSlots_);
+      localType_.push_back(t);
+      paramSlots_ += t.slots();
     }
   }
+  paramSlots_ = params_.slots;
+  uint32_t s = paramSlots_;
+  uint32_t index = static_cast<uint32_t>(type_.params.size());
+  for (const LocalRun& run : fn_.locals) {
+    if (flatLocals_) {
+      for (uint32_t i = 0; i < run.count; ++i) {
+        localSlot_.push_back(s + i * run.type.slots());
+        localType_.push_back(run.type);
+      }
+    } else {
+      localRuns_.push_back({index, s, run.type});
+    }
+    index += run.count;
+    s += run.count * run.type.slots();
+  }
   localSlots_ = s - paramSlots_;
+  if (scratch_.refHead.size() < s) {  // grows once per thread, not per function
+    scratch_.refHead.resize(s, 0);
+    scratch_.refStamp.resize(s, 0);
+  }
   resultSlots_ = slotsOf(type_.results);
   constBase_ = s;
   prescanConstants();
@@ -687,7 +832,12 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
   // read() fills one Instr in place: returning each by value (next()) made
   // copying it a fifth of the time to compile a large module.
   Instr in;
+  uint32_t untilPoll = kPollInterval;
   while (!reader.atEnd() && !ctrls_.empty()) {
+    if (--untilPoll == 0) {
+      if (interrupt_.requested()) return makeError(kLoadInterruptedMessage);
+      untilPoll = kPollInterval;
+    }
     if (!reader.read(in)) return reader.error();
     WHARF_CHECK(compileInstr(in));
   }
@@ -744,7 +894,8 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
     bool wide = op == Opcode::I64Sub;
     uint64_t neg = wide ? uint64_t(0) - c : uint64_t(uint32_t(0) - uint32_t(c));
     if (auto e = extraConstEntry(neg)) {
-      stack_.back() = *e;
+      stack_.back().slot = e->slot;
+      stack_.back().kind = e->kind;
       op = wide ? Opcode::I64Add : Opcode::I32Add;
     }
   }
@@ -967,7 +1118,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         patchBranch(static_cast<uint32_t>(c.elseFixupInstr), c.elseFixupOperand, here());
       resolveFixups(c, here());
       while (stack_.size() > c.stackSize) pop();
-      std::vector<ValType> results = std::move(c.results);
+      std::span<const ValType> results = c.results;
       ctrls_.pop_back();
       pushResults(results);
       lastDst_ = kNoDst;
@@ -1022,6 +1173,14 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
         if (n % 2 == 0) code_.push_back(Word{.u64 = 0});
         code_.back().u32[n % 2] = ops[n];
       }
+      // Targets that need copies branch to a stub (copies, then a jump),
+      // one per label however often the table names it.
+      std::unordered_map<uint32_t, uint32_t> stubs;
+      auto toStub = [&](size_t i) {
+        auto [it, fresh] = stubs.try_emplace(depths[i], here());
+        patchBranch(instr, base + static_cast<uint32_t>(i), it->second);
+        if (fresh) emitBranch(depths[i]);
+      };
       for (size_t i = 0; i < depths.size(); ++i) {
         Ctrl& target = label(depths[i]);
         uint32_t n = static_cast<uint32_t>(labelTypes(target).size());
@@ -1031,13 +1190,11 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
           if (!branchNeedsCopies(target, n)) {
             target.fixups.push_back({instr, base + static_cast<uint32_t>(i)});
           } else {
-            patchBranch(instr, base + static_cast<uint32_t>(i), here());
-            emitBranch(depths[i]);
+            toStub(i);
           }
         } else {
           // Function label (a return) or a loop needing copies: a stub.
-          patchBranch(instr, base + static_cast<uint32_t>(i), here());
-          emitBranch(depths[i]);
+          toStub(i);
         }
       }
       setUnreachable();
@@ -1098,12 +1255,12 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       return {};
     }
     case Opcode::LocalGet: {
-      ValType t = localType_[in.index];
-      push(Entry{localSlot_[in.index], static_cast<uint8_t>(t.slots()), Entry::Local});
+      ValType t = localType(in.index);
+      push(Entry{localSlot(in.index), static_cast<uint8_t>(t.slots()), Entry::Local});
       return {};
     }
     case Opcode::LocalSet: {
-      uint32_t slot = localSlot_[in.index];
+      uint32_t slot = localSlot(in.index);
       Entry v = pop();
       DstMark mark = lastDst_;
       bool hadRefs = materializeRefsTo(slot);
@@ -1118,7 +1275,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       return {};
     }
     case Opcode::LocalTee: {
-      uint32_t slot = localSlot_[in.index];
+      uint32_t slot = localSlot(in.index);
       DstMark mark = lastDst_;
       Entry v = pop();
       bool hadRefs = materializeRefsTo(slot);
@@ -1481,9 +1638,15 @@ Expected<std::shared_ptr<const CompiledModule>> compileModule(const Module& modu
   size_t codeBytes = 0;
   for (const Function& f : module.functions) codeBytes += f.body.size;
   Error errors[kMaxWorkers];
+  CompileScratch scratch[kMaxWorkers];
+  std::vector<ParamLayout> layouts = paramLayouts(module);
   FirstFailure bad =
       forEachUntilFailure(module.functions.size(), workersFor(codeBytes), 64, [&](unsigned w, size_t i) {
-        FunctionCompiler fc(module, *cm, uint32_t(i), options);
+        if (options.interrupt.requested()) {
+          errors[w] = makeError(kLoadInterruptedMessage);
+          return false;
+        }
+        FunctionCompiler fc(module, *cm, uint32_t(i), options, layouts, scratch[w]);
         auto done = fc.compile(cm->funcs[i], cm->codeChunks[i]);
         if (!done.ok()) {
           errors[w] = done.takeError();

@@ -9,6 +9,7 @@
 
 #include "binary/module.h"
 #include "common/expected.h"
+#include "common/interrupt.h"
 #include "runtime/instance.h"
 
 namespace wharf::interp {
@@ -21,6 +22,10 @@ struct CompileOptions {
   bool meter = false;
   // Off: one handler per instruction, the reference the differential fuzzer compares against.
   bool fuse = true;
+  // Loading (decoding and validating too, through engine::loadModule) stops
+  // with kLoadInterruptedMessage once this is requested: polled per function
+  // and every few thousand instructions, on every compiling thread.
+  LoadInterrupt interrupt;
 };
 
 // Compiles every defined function of an already validated module.
