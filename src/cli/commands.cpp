@@ -172,21 +172,33 @@ static int reportError(const Error& e) { return reportError(e.describe()); }
 
 namespace {
 
-// Stops a guest that runs past --timeout: metered code and WASI waits see
-// the interrupt flag; a guest blocked in a host call for a second longer is
-// ended with the process.
+// Enforces --timeout from before the module is read. Loading polls the
+// interrupt flag and fails with "module took too long to compile"; a load
+// still busy a quarter second later (say, reading a pipe that never ends)
+// is ended with the process. Once the guest runs, metered code and WASI
+// waits see the same flag, and a guest blocked in a host call for a second
+// longer is ended with the process.
 class Watchdog {
  public:
-  Watchdog(double seconds, std::atomic<bool>* flag) {
+  Watchdog(double seconds, std::atomic<bool>* flag) : seconds_(seconds) {
     if (seconds <= 0) return;
-    thread_ = std::thread([this, seconds, flag] {
+    deadline_ =
+        std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                               std::chrono::duration<double>(seconds));
+    thread_ = std::thread([this, flag] {
       std::unique_lock lock(mutex_);
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-      if (cv_.wait_until(lock, deadline, [this] { return done_; })) return;
+      if (cv_.wait_until(lock, deadline_, [this] { return done_; })) return;
       flag->store(true);
-      if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) return;
+      auto fired = std::chrono::steady_clock::now();
+      if (cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return done_; })) return;
+      if (!guestStarted_) {
+        std::fprintf(stderr, "wharf: error: %s (--timeout of %gs reached)\n", kLoadInterruptedMessage,
+                     seconds_);
+        std::_Exit(kExitError);
+      }
+      if (cv_.wait_until(lock, fired + std::chrono::seconds(1), [this] { return done_; })) return;
       std::fprintf(stderr, "wharf: trap: %s (--timeout of %gs reached)\n", trapMessage(TrapKind::Interrupted),
-                   seconds);
+                   seconds_);
       std::_Exit(kExitTrap);
     });
   }
@@ -199,11 +211,21 @@ class Watchdog {
     cv_.notify_all();
     thread_.join();
   }
+  // What loading polls (nothing when there is no timeout).
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
+  // From here on a guest may run (instantiation runs the start function).
+  void guestStarting() {
+    std::lock_guard lock(mutex_);
+    guestStarted_ = true;
+  }
 
  private:
+  double seconds_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   std::mutex mutex_;
   std::condition_variable cv_;
   bool done_ = false;
+  bool guestStarted_ = false;
   std::thread thread_;
 };
 
@@ -231,12 +253,21 @@ int runCommand(const RunCommand& cmd) {
   // A guest writing to a closed pipe gets EPIPE, as a native program that
   // ignores SIGPIPE would, instead of killing the runtime.
   std::signal(SIGPIPE, SIG_IGN);
+  Watchdog watchdog(cmd.timeoutSeconds, interp::interruptFlag());
   auto bytes = readModuleBytes(cmd.file);
   if (!bytes.ok()) return reportError(bytes.error());
   interp::CompileOptions options;
   options.meter = cmd.fuel >= 0 || cmd.timeoutSeconds > 0;
+  if (cmd.timeoutSeconds > 0) options.interrupt = {interp::interruptFlag(), watchdog.deadline()};
   auto loaded = loadModule(std::move(bytes).value(), nullptr, options);
-  if (!loaded.ok()) return reportError(loaded.error());
+  if (!loaded.ok()) {
+    if (cmd.timeoutSeconds > 0 && loaded.error().message == kLoadInterruptedMessage) {
+      char limit[64];
+      std::snprintf(limit, sizeof limit, " (--timeout of %gs reached)", cmd.timeoutSeconds);
+      return reportError(loaded.error().message + limit);
+    }
+    return reportError(loaded.error());
+  }
   const Module& module = *(*loaded)->module;
 
   wasi::Options wopts;
@@ -263,7 +294,7 @@ int runCommand(const RunCommand& cmd) {
 
   if (cmd.fuel >= 0) interp::setFuel(cmd.fuel);
   if (cmd.maxCallDepth) interp::setMaxCallDepth(cmd.maxCallDepth);
-  Watchdog watchdog(cmd.timeoutSeconds, interp::interruptFlag());
+  watchdog.guestStarting();
   auto trapped = [&](const Trap& t) {
     int status = reportTrap(t, cmd.timeoutSeconds);
     // A guest that dies after being refused memory (malloc failing, then

@@ -49,7 +49,9 @@ enum class LoadPhase : uint8_t { Decode, Validate, Compile };
 
 // Decodes, validates and compiles `bytes` (the module keeps them). On
 // failure, `failedPhase` (if given) says which step failed.
-// `options` choose how the interpreter compiles it (e.g. fuel metering).
+// `options` choose how the interpreter compiles it (e.g. fuel metering) and
+// when to give up (options.interrupt: a deadline or a flag; the error is then
+// kLoadInterruptedMessage, in whichever phase was running).
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> bytes,
                                                          LoadPhase* failedPhase = nullptr,
                                                          const interp::CompileOptions& options = {});

@@ -32,11 +32,11 @@ Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> by
   if (!failedPhase) {
     // Nobody asks which step failed: read every body once (and large
     // modules on two threads), as `wharf validate` does.
-    auto valid = decodeAndValidate(std::move(bytes));
+    auto valid = decodeAndValidate(std::move(bytes), &options.interrupt);
     if (!valid.ok()) return valid.takeError();
     return finishLoading(std::move(valid->module), nullptr, options);
   }
-  auto decoded = decodeModule(std::move(bytes));
+  auto decoded = decodeModule(std::move(bytes), DecodeOptions{.interrupt = &options.interrupt});
   if (!decoded.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Decode;
     return decoded.takeError();
@@ -47,7 +47,7 @@ Expected<std::shared_ptr<const LoadedModule>> loadModule(std::vector<uint8_t> by
 Expected<std::shared_ptr<const LoadedModule>> loadModule(std::shared_ptr<const Module> decoded,
                                                          LoadPhase* failedPhase,
                                                          const interp::CompileOptions& options) {
-  auto valid = validateModule(*decoded);
+  auto valid = validateModule(*decoded, &options.interrupt);
   if (!valid.ok()) {
     if (failedPhase) *failedPhase = LoadPhase::Validate;
     return valid.takeError();
