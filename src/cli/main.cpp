@@ -138,7 +138,9 @@ int main(int argc, char** argv) {
                "units; 0 allows none)",
                "SIZE");
   parsedOption("--timeout", parseDuration, run.timeoutSeconds, "a duration (e.g. 500ms, 2s, 1m)",
-               "Stop the guest after this much wall-clock time (trap \"interrupted\")", "DURATION");
+               "Stop after this much wall-clock time, loading included (trap \"interrupted\", or the error "
+               "\"module took too long to compile\")",
+               "DURATION");
   runCmd
       ->add_option("--max-call-depth", run.maxCallDepth,
                    "Limit nested guest calls (default and most: 200000)")
