@@ -13,6 +13,7 @@
 #include <deque>
 #include <optional>
 #include <span>
+#include <string>
 #include <unordered_map>
 
 #include "binary/instr_reader.h"
@@ -645,6 +646,12 @@ class FunctionCompiler {
 
   // Instructions compiled between polls of the load interrupt.
   static constexpr uint32_t kPollInterval = 4096;
+  // Code is at most 2 words per byte of body in every real and spec module
+  // measured; only instructions that copy a block's 1000 values again and
+  // again (ifs, returns, branches) get near this bound, which keeps a small
+  // module from compiling to gigabytes.
+  static constexpr uint64_t kMaxCodeWordsPerByte = 16;
+  uint64_t codeLimit_ = 0;
 
   static constexpr struct DstMark {
     uint32_t instr, operand, stackSize;
@@ -755,11 +762,25 @@ void FunctionCompiler::prescanConstants() {
   uint32_t constSlots = 0;
   Opcode lastOp = Opcode::Nop;
   Instr in;
+  // An if's spill slots are needed only until its end, so ifs one after
+  // the other share them: the frame needs the most that nested ifs hold at
+  // once (a slot per if would let a module of small ifs with 1000 params
+  // each demand gigabytes of frame).
+  std::vector<uint32_t> openSpills;  // per open block: the spill slots it holds
+  uint32_t spillsHeld = 0;
   while (!r.atEnd()) {
     if (!r.read(in)) break;
     Opcode prevOp = lastOp;
     lastOp = in.op;
     switch (in.op) {
+      case Opcode::Block:
+      case Opcode::Loop: openSpills.push_back(0); break;
+      case Opcode::End:
+        if (!openSpills.empty()) {
+          spillsHeld -= openSpills.back();
+          openSpills.pop_back();
+        }
+        break;
       case Opcode::I32Const:
       case Opcode::I64Const:
       case Opcode::F32Const:
@@ -771,9 +792,13 @@ void FunctionCompiler::prescanConstants() {
         // Room for the negated constant of "x - c" compiled as "x + (-c)".
         if (prevOp == Opcode::I32Const || prevOp == Opcode::I64Const) constSlots += 1;
         break;
-      case Opcode::If:
-        if (in.block.kind == BlockType::TypeIndex) spillSlots_ += slotsOf(m_.types[in.block.index].params);
+      case Opcode::If: {
+        uint32_t n = in.block.kind == BlockType::TypeIndex ? slotsOf(m_.types[in.block.index].params) : 0;
+        openSpills.push_back(n);
+        spillsHeld += n;
+        spillSlots_ = std::max(spillSlots_, spillsHeld);
         break;
+      }
       default: break;
     }
   }
@@ -819,6 +844,7 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
   resultSlots_ = slotsOf(type_.results);
   constBase_ = s;
   prescanConstants();
+  codeLimit_ = kMaxCodeWordsPerByte * fn_.body.size + 4096;
 
   Ctrl f;
   f.kind = Ctrl::Func;
@@ -840,6 +866,10 @@ Expected<void> FunctionCompiler::compile(CompiledFunc& out, std::vector<Word>& c
     }
     if (!reader.read(in)) return reader.error();
     WHARF_CHECK(compileInstr(in));
+    if (code_.size() > codeLimit_) [[unlikely]]
+      return makeError("interpreter: function compiles to too much code (more than " +
+                           std::to_string(kMaxCodeWordsPerByte) + " words per byte)",
+                       in.offset);
   }
 
   if (fuse_) {
@@ -1114,6 +1144,8 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       }
       if (!c.unreachable) materializeTop(c.results.size());
       if (c.kind == Ctrl::Loop) regions_.pop_back();
+      if (c.kind == Ctrl::If && !c.params.empty())
+        nextSpill_ = c.spillBase - spillBase_;  // free for the next if
       if (c.elseFixupInstr >= 0)
         patchBranch(static_cast<uint32_t>(c.elseFixupInstr), c.elseFixupOperand, here());
       resolveFixups(c, here());
@@ -1177,6 +1209,7 @@ Expected<void> FunctionCompiler::compileInstr(const Instr& in) {
       // one per label however often the table names it.
       std::unordered_map<uint32_t, uint32_t> stubs;
       auto toStub = [&](size_t i) {
+        if (code_.size() > codeLimit_) return;  // reported after this instruction
         auto [it, fresh] = stubs.try_emplace(depths[i], here());
         patchBranch(instr, base + static_cast<uint32_t>(i), it->second);
         if (fresh) emitBranch(depths[i]);
