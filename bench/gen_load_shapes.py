@@ -225,6 +225,15 @@ def block_params(size):
     return module(types, [0], [code_entry([], body)], [export_func("run", 0)])
 
 
+def if_params(size):
+    # Ifs one after the other, each passing 1000 values through: each needs
+    # room to keep its parameters for an else arm, but only until its end.
+    types = [functype([], []), functype([I32] * 1000, [I32] * 1000)]
+    m = (size - 5000) // 5
+    body = i32_const(1) * 1000 + (local_get(0) + b"\x04\x01\x0b") * m + DROP * 1000
+    return module(types, [0], [code_entry([(1, I32)], body)], [export_func("run", 0)])
+
+
 def v128_consts(size):
     # Distinct v128 constants whose halves are chosen so that a hash of the
     # form lo * K ^ hi is the same for all of them.
@@ -299,7 +308,7 @@ def if_else_chain(size):
 SHAPES = {f.__name__: f for f in [
     stack_then_sets, stack_then_tees, stack_then_blocks, stack_then_calls, deep_nesting,
     br_table_wide, br_tables, if_else_chain, many_types, many_functions, many_locals, many_params,
-    block_params, v128_consts, i64_consts, many_exports, many_imports, names, many_elems, many_datas,
+    block_params, if_params, v128_consts, i64_consts, many_exports, many_imports, names, many_elems, many_datas,
 ]}
 
 

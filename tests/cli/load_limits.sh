@@ -66,6 +66,18 @@ expect() {
   fi
 }
 
+# Ifs passing 1000 values each, one after the other: every if would copy
+# them all (code a thousand times the module's size); the compiler stops
+# at a bound of code per byte instead of taking gigabytes.
+python3 "$GEN" if_params 0.3 "$TMP/ifs.wasm"
+timeout $((8 * SLOW)) "$WHARF" run --invoke run "$TMP/ifs.wasm" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+case "$rc $(cat "$TMP/err")" in
+  "1 wharf: error: interpreter: function compiles to too much code (more than 16 words per byte) (at byte"*)
+    passed=$((passed + 1)) ;;
+  *) fail "if_params: status $rc (want 1), stderr: $(head -c 300 "$TMP/err")" ;;
+esac
+
 # A load far longer than the timeout stops at it, with its own message.
 python3 "$GEN" stack_then_sets 16 "$TMP/big.wasm"
 expect timeout-compile 1 "wharf: error: module took too long to compile (--timeout of 0.01s reached)" 5 -- \
