@@ -10,7 +10,8 @@
 #
 # A load is `wharf run --invoke <no such export> FILE`: read, decode,
 # validate, compile and instantiate, then fail to find the export. Each cell
-# is the median wall time of --runs runs (default 3).
+# is the median wall time of --runs runs (default 3). A shape the compiler
+# rejects (too much code per byte) is timed up to its error, "(rejected)".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wharf=${WHARF:-build/wharf}
@@ -41,8 +42,11 @@ measure() {
       echo ">${limit}s"
       return
     fi
-    # The only expected failure: the export does not exist.
-    if ! grep -q 'no function exported as "__wharf_load_only__"' "$out/stderr"; then
+    # The expected failures: the export does not exist, or the compiler
+    # refused the module (a bound on code per byte; marked "rejected").
+    if grep -q 'function compiles to too much code' "$out/stderr"; then
+      rejected=1
+    elif ! grep -q 'no function exported as "__wharf_load_only__"' "$out/stderr"; then
       echo "FAILED: $(head -c 200 "$out/stderr")" >&2
       echo "FAILED"
       return
@@ -65,18 +69,21 @@ rule+=" ---: | ---: |"
 echo "$header"
 echo "$rule"
 for shape in "${shapes[@]}"; do
+  rejected=0
   row="| $shape |"
   firstRate="" lastRate=""
   for s in $sizes; do
     file=$out/$shape-$s.wasm
     [ -f "$file" ] || python3 bench/gen_load_shapes.py "$shape" "$s" "$file"
     bytes=$(stat -c %s "$file")
-    ms=$(measure "$file")
+    measure "$file" >"$out/ms"
+    ms=$(cat "$out/ms")
     row+=" $ms |"
     rate="-"
     [[ $ms =~ ^[0-9]+$ ]] && rate=$(awk -v t="$ms" -v n="$bytes" 'BEGIN {printf "%.1f", t / (n / 1048576)}')
     [ "$s" = "$first" ] && firstRate=$rate
     [ "$s" = "$last" ] && lastRate=$rate
   done
+  [ "$rejected" = 1 ] && row="| $shape (rejected) |${row#"| $shape |"}"
   echo "$row $firstRate | $lastRate |"
 done

@@ -120,8 +120,11 @@ const uint64_t kConstHashSeed = mix64(uint64_t(std::chrono::steady_clock::now().
                                       reinterpret_cast<uintptr_t>(&kConstHashSeed));
 struct ConstKeyHash {
   size_t operator()(const ConstKey& k) const {
-    uint64_t h = mix64(k.lo ^ kConstHashSeed);
-    return k.width == 2 ? mix64(h ^ k.hi) : h;
+    // One multiply of the seeded value (the high half folded down, as the
+    // table takes the hash modulo its size); v128's upper half mixed in.
+    uint64_t h = (k.lo ^ kConstHashSeed) * 0x9E3779B97F4A7C15ull;
+    if (k.width == 2) h = (h ^ k.hi) * 0xC2B2AE3D27D4EB4Full;
+    return h ^ (h >> 29);
   }
 };
 
@@ -565,8 +568,15 @@ class FunctionCompiler {
     params = {};
     results = {};
     if (bt.kind == BlockType::Value) {
-      singleTypes_.push_back(bt.type);
-      results = std::span<const ValType>(&singleTypes_.back(), 1);
+      static constexpr ValType kCommon[] = {ValType::i32(),      ValType::i64(),  ValType::f32(),
+                                            ValType::f64(),      ValType::v128(), ValType::funcref(),
+                                            ValType::externref()};
+      for (const ValType& t : kCommon)
+        if (t == bt.type) results = std::span<const ValType>(&t, 1);
+      if (results.empty()) {
+        singleTypes_.push_back(bt.type);
+        results = std::span<const ValType>(&singleTypes_.back(), 1);
+      }
     }
     if (bt.kind == BlockType::TypeIndex) {
       params = m_.types[bt.index].params;
