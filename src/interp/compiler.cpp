@@ -9,7 +9,6 @@
 // the stack gets overwritten.
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <deque>
 #include <optional>
 #include <span>
@@ -18,6 +17,7 @@
 
 #include "binary/instr_reader.h"
 #include "binary/parallel.h"
+#include "common/hash.h"
 #include "interp/fusion.h"
 #include "interp/interp.h"
 #include "interp/variants.h"
@@ -107,17 +107,8 @@ struct ConstKey {
   uint8_t width;
   bool operator==(const ConstKey&) const = default;
 };
-// Constants come from the module, so their hash is keyed by a per-process
-// seed: a module cannot pick values that all land in one bucket.
-uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-const uint64_t kConstHashSeed = mix64(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-                                      reinterpret_cast<uintptr_t>(&kConstHashSeed));
+// Constants come from the module: their hash is seeded (common/hash.h).
+const uint64_t kConstHashSeed = processHashSeed();
 struct ConstKeyHash {
   size_t operator()(const ConstKey& k) const {
     // One multiply of the seeded value (the high half folded down, as the

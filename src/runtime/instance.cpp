@@ -1,10 +1,11 @@
 #include "runtime/instance.h"
 
 #include <algorithm>
-#include <chrono>
 #include <mutex>
 #include <new>
 #include <unordered_map>
+
+#include "common/hash.h"
 
 namespace wharf {
 
@@ -70,18 +71,8 @@ int64_t TableInst::grow(uint64_t delta, Ref init) {
 namespace {
 std::mutex gTypeMutex;
 
-uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-// Types come from modules, so the hash is keyed by a per-process seed: a
-// module cannot choose types that all share a bucket.
-const uint64_t kTypeHashSeed = mix64(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-                                     reinterpret_cast<uintptr_t>(&kTypeHashSeed));
+// Types come from modules: their hash is seeded (common/hash.h).
+const uint64_t kTypeHashSeed = processHashSeed();
 
 uint64_t hashOf(const FuncType& t) {
   uint64_t h = mix64(kTypeHashSeed ^ t.params.size());

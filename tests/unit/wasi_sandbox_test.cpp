@@ -151,11 +151,11 @@ TEST_P(Sandbox, LongPaths) {
 }
 
 // The walk holds a descriptor per level: links that lead deeper than any
-// path of kPathMax bytes could name are ENAMETOOLONG there (openat2 walks
-// in the kernel, which holds none). The levels are made in /dev/shm where
+// path of kPathMax bytes could name are ENAMETOOLONG there; openat2 walks
+// in the kernel, which holds none and resolves them (the documented
+// difference between the modes). The levels are made in /dev/shm where
 // there is one: thousands of directories take seconds on a journaled disk.
 TEST_P(Sandbox, WalkDepthIsBounded) {
-  if (GetParam()) GTEST_SKIP() << "the portable walk only";
   char tmpl[] = "/dev/shm/wharf-deep-XXXXXX";
   fs::path base = ::mkdtemp(tmpl) ? fs::path(tmpl) : base_ / "deep";
   fs::create_directories(base);
@@ -179,7 +179,7 @@ TEST_P(Sandbox, WalkDepthIsBounded) {
     return o.error;
   };
   EXPECT_EQ(open("deep/d/d/d/d/d/d/d/nothing"), err::NoEnt);  // 2047 levels down
-  EXPECT_EQ(open("deep/d/d/d/d/d/d/d/d/d/nothing"), err::NameTooLong);
+  EXPECT_EQ(open("deep/d/d/d/d/d/d/d/d/d/nothing"), GetParam() ? err::NoEnt : err::NameTooLong);
   ::close(root);
   fs::remove_all(base);
 }

@@ -29,23 +29,29 @@ static int find_listener(void) {
   return -1;
 }
 
+// Waits until `fd` is readable or `timeout_ns` passes; true if only the
+// read event came.
+static int wait_readable(uint32_t fd, uint64_t timeout_ns) {
+  __wasi_subscription_t s[2];
+  memset(s, 0, sizeof s);
+  s[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+  s[0].u.u.fd_read.file_descriptor = fd;
+  s[1].u.tag = __WASI_EVENTTYPE_CLOCK;
+  s[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+  s[1].u.u.clock.timeout = timeout_ns;
+  __wasi_event_t ev[2];
+  uint32_t n;
+  OK(raw_poll_oneoff(P(s), P(ev), 2, P(&n)));
+  return n == 1 && ev[0].type == __WASI_EVENTTYPE_FD_READ;
+}
+
 static uint32_t accept_one(uint32_t ls) {
   for (int tries = 0; tries < 200; tries++) {
     uint32_t c = 0xFFFF;
     int e = raw_sock_accept(ls, 0, P(&c));
     if (e == 0) return c;
     CHECK_ERR(e, E_AGAIN);
-    // Not yet: wait until the listener is readable (or 100 ms).
-    __wasi_subscription_t s[2];
-    memset(s, 0, sizeof s);
-    s[0].u.tag = __WASI_EVENTTYPE_FD_READ;
-    s[0].u.u.fd_read.file_descriptor = ls;
-    s[1].u.tag = __WASI_EVENTTYPE_CLOCK;
-    s[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
-    s[1].u.u.clock.timeout = 100000000;
-    __wasi_event_t ev[2];
-    uint32_t n;
-    OK(raw_poll_oneoff(P(s), P(ev), 2, P(&n)));
+    wait_readable(ls, 100000000);  // not yet: wait until the listener is readable (or 100 ms)
   }
   FAIL_AT("no connection within 20 s");
 }
@@ -83,17 +89,7 @@ static void not_sockets(uint32_t ls) {
 // Waits until a client is queued on the listener, then fails to accept it
 // for want of a descriptor, and frees one (stdin).
 static void accept_at_limit(uint32_t ls) {
-  __wasi_subscription_t s[2];
-  memset(s, 0, sizeof s);
-  s[0].u.tag = __WASI_EVENTTYPE_FD_READ;
-  s[0].u.u.fd_read.file_descriptor = ls;
-  s[1].u.tag = __WASI_EVENTTYPE_CLOCK;
-  s[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
-  s[1].u.u.clock.timeout = 20000000000ull;
-  __wasi_event_t ev[2];
-  uint32_t n;
-  OK(raw_poll_oneoff(P(s), P(ev), 2, P(&n)));
-  CHECK(n == 1 && ev[0].type == __WASI_EVENTTYPE_FD_READ);
+  CHECK(wait_readable(ls, 20000000000ull));
   uint32_t c;
   CHECK_ERR(raw_sock_accept(ls, 0, P(&c)), E_MFILE);
   CHECK_ERR(raw_sock_accept(ls, __WASI_FDFLAGS_NONBLOCK, P(&c)), E_MFILE);
