@@ -14,7 +14,8 @@ allowed() {
     engine) echo "common binary validate runtime interp engine" ;;
     wast) echo "common binary validate runtime interp engine text wast" ;;
     wasi) echo "common binary validate runtime interp engine wasi" ;;
-    cli) echo "common binary validate runtime interp engine text wast wasi cli" ;;
+    host) echo "common binary validate runtime interp engine text wasi host" ;;
+    cli) echo "common binary validate runtime interp engine text wast wasi host cli" ;;
     *) echo "" ;;
   esac
 }

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
       },
       "");
   runCmd
-      ->add_option("--fuel", run.fuel,
+      ->add_option("--fuel", run.limits.fuel,
                    "Instruction budget; running out traps with \"all fuel consumed\" (default: unlimited)")
       ->check(nonNegative)
       ->type_name("N");
@@ -133,21 +133,22 @@ int main(int argc, char** argv) {
             help)
         ->type_name(valueName);
   };
-  parsedOption("--max-memory", parseSize, run.maxMemory, "a size (e.g. 64M, 1G, 65536)",
+  parsedOption("--max-memory", parseSize, run.limits.maxMemory, "a size (e.g. 64M, 1G, 65536)",
                "Limit linear memories, tables and interpreter stacks together to SIZE bytes (K, M, G: binary "
                "units; 0 allows none)",
                "SIZE");
-  parsedOption("--timeout", parseDuration, run.timeoutSeconds, "a duration (e.g. 500ms, 2s, 1m)",
+  parsedOption("--timeout", parseDuration, run.limits.timeoutSeconds, "a duration (e.g. 500ms, 2s, 1m)",
                "Stop after this much wall-clock time, loading included (trap \"interrupted\", or the error "
                "\"module took too long to compile\")",
                "DURATION");
   runCmd
-      ->add_option("--max-call-depth", run.maxCallDepth,
+      ->add_option("--max-call-depth", run.limits.maxCallDepth,
                    "Limit nested guest calls (default and most: 200000)")
       ->check(CLI::Range(1u, 200000u).description(""))
       ->type_name("N");
   runCmd
-      ->add_option("--max-open-files", run.maxOpenFiles, "Limit the guest's open descriptors (default: 1024)")
+      ->add_option("--max-open-files", run.limits.maxOpenFiles,
+                   "Limit the guest's open descriptors (default: 1024)")
       ->check(CLI::Range(3u, 1u << 20).description(""))
       ->type_name("N");
   runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text), then the guest's ARGS...")
