@@ -15,7 +15,8 @@ allowed() {
     wast) echo "common binary validate runtime interp engine text wast" ;;
     wasi) echo "common binary validate runtime interp engine wasi" ;;
     host) echo "common binary validate runtime interp engine text wasi host" ;;
-    cli) echo "common binary validate runtime interp engine text wast wasi host cli" ;;
+    oci) echo "common oci" ;;
+    cli) echo "common binary validate runtime interp engine text wast wasi host oci cli" ;;
     *) echo "" ;;
   esac
 }

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "wharf 0.1.0");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success, 1 error, 2 usage error, 3 trap.\nErrors are one line on stderr: \"wharf: "
+      "Exit status: 0 success, 1 error, 2 usage error, 134 trap.\nErrors are one line on stderr: \"wharf: "
       "error: ...\" or \"wharf: trap: ...\".");
 
   RunCommand run;
