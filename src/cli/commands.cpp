@@ -1,16 +1,29 @@
 #include "cli/commands.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <iostream>
 
 #include "binary/decoder.h"
 #include "binary/inspect.h"
+#include "cli/image_cli.h"
 #include "validate/validator.h"
 #include "wast/runner.h"
 
 namespace wharf::cli {
 
+// `wharf run X` / `wharf inspect X`: a file if there is one (or X names
+// one by its extension), else an image.
+bool namesImage(const std::string& x) {
+  struct stat st;
+  if (::stat(x.c_str(), &st) == 0) return false;
+  return !(x.ends_with(".wasm") || x.ends_with(".wat") || x.starts_with("/") || x.starts_with("./") ||
+           x.starts_with("../") || x.empty() || x == "-");
+}
+
 int runCommand(const RunCommand& cmd) {
+  if (namesImage(cmd.file)) return runImage(cmd);
   host::GuestSpec spec;
   spec.modulePath = cmd.file;
   spec.invoke = cmd.invoke;
@@ -31,6 +44,7 @@ int validateCommand(const std::string& file) {
 }
 
 int inspectCommand(const std::string& file) {
+  if (namesImage(file)) return inspectImage(file);
   auto bytes = host::readModuleBytes(file);
   if (!bytes.ok()) return reportError(bytes.error());
   auto module = decodeModule(std::move(bytes).value());

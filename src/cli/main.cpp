@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/image_cli.h"
 
 using namespace wharf::cli;
 
@@ -151,7 +152,8 @@ int main(int argc, char** argv) {
                    "Limit the guest's open descriptors (default: 1024)")
       ->check(CLI::Range(3u, 1u << 20).description(""))
       ->type_name("N");
-  runCmd->add_option("FILE", run.file, "Module (.wasm binary or .wat text), then the guest's ARGS...")
+  runCmd
+      ->add_option("FILE", run.file, "Module (.wasm binary or .wat text) or image, then the guest's ARGS...")
       ->required()
       ->type_name("");
   runCmd->footer(
@@ -166,8 +168,11 @@ int main(int argc, char** argv) {
   std::string file;
   CLI::App* validateCmd = app.add_subcommand("validate", "Check that a module is well-formed and valid");
   validateCmd->add_option("FILE", file, "Module (.wasm binary or .wat text)")->required();
-  CLI::App* inspectCmd = app.add_subcommand("inspect", "Describe a module's sections, imports and exports");
-  inspectCmd->add_option("FILE", file, "Module (.wasm binary or .wat text)")->required();
+  CLI::App* inspectCmd = app.add_subcommand(
+      "inspect", "Describe a module (sections, imports, exports) or an image (manifest, config, sizes)");
+  inspectCmd->add_option("FILE", file, "Module (.wasm binary or .wat text), or an image's name or ID")
+      ->required();
+  addImageCommands(app);
 
   WastCommand wast;
   CLI::App* wastCmd = app.add_subcommand("wast", "Run .wast spec test scripts");
@@ -206,6 +211,7 @@ int main(int argc, char** argv) {
     if (validateCmd->parsed()) return validateCommand(file);
     if (inspectCmd->parsed()) return inspectCommand(file);
     if (wastCmd->parsed()) return wastCommand(wast);
+    if (auto status = runImageCommands()) return *status;
   } catch (const std::bad_alloc&) {
     std::fflush(stdout);
     std::fputs("wharf: error: out of host memory\n", stderr);

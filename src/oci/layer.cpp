@@ -240,12 +240,17 @@ namespace {
 struct Reader {
   const ArchiveLib* A;
   struct archive* a;
-  ~Reader() { A->archive_read_free(a); }
+  Reader(const ArchiveLib* lib, struct archive* handle) : A(lib), a(handle) {}
+  Reader(Reader&& o) noexcept : A(o.A), a(o.a) { o.a = nullptr; }
+  Reader(const Reader&) = delete;
+  ~Reader() {
+    if (a) A->archive_read_free(a);
+  }
 };
 
 Expected<Reader> openLayer(std::span<const uint8_t> blob) {
   WHARF_TRY(A, archiveLib());
-  Reader r{A, A->archive_read_new()};
+  Reader r(A, A->archive_read_new());
   A->archive_read_support_filter_gzip(r.a);
   A->archive_read_support_filter_zstd(r.a);
   A->archive_read_support_filter_none(r.a);
