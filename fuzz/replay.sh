@@ -5,13 +5,14 @@
 # make_corpus.sh, for the binary targets).
 # fuzz_wasi (WASI) replays REGRESSIONS/wasi/; it needs no seeds.
 # fuzz_diff replays REGRESSIONS/fuzz_diff/ and the same module sample.
-# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN [WASI [DIFF]]
+# fuzz_oci replays REGRESSIONS/fuzz_oci/ (image documents, references, layers).
+# Usage: replay.sh REGRESSIONS SUITE_2.0_DIR SEED_DIR DECODE_VALIDATE TEXT RUN [WASI [DIFF [OCI]]]
 set -eu
 regressions=$1 suite=$2 seeds=$3
-decode_validate=$4 text=$5 run=$6 wasi=${7:-} diff=${8:-}
+decode_validate=$4 text=$5 run=$6 wasi=${7:-} diff=${8:-} oci=${9:-}
 here=$(dirname "$0")
 
-for exe in "$decode_validate" "$text" "$run" $diff; do
+for exe in "$decode_validate" "$text" "$run" $diff $oci; do
   dir=$regressions/$(basename "$exe")
   if [ -d "$dir" ]; then "$exe" "$dir"; fi
 done

@@ -62,22 +62,37 @@ constexpr std::array<Handler, 11> kPlain = {&opCopyPairJump, &opCopy1,      &opC
                                             &opCopyJump,     &opJump,       &opBrIf,      &opBrUnless,
                                             &opSelect1,      &opGlobalGet1, &opGlobalSet1};
 
-// Handlers sorted by address, for lookups.
+// Handlers by address, for lookups: an open-addressing table built in one
+// pass at the first compile of the process (sorting the few thousand
+// entries instead cost a quarter of the start-up of `wharf run`).
 template <typename V>
 struct SortedMap {
   std::vector<std::pair<Handler, V>> entries;
+  std::vector<uint32_t> slots;  // index + 1 into entries, 0 = empty
+  size_t mask = 0;
+  static size_t hash(Handler h) {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(h) >> 4) * 0x9e3779b97f4a7c15ull >> 20);
+  }
   void finish() {
-    auto less = [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); };
-    std::stable_sort(entries.begin(), entries.end(), less);
-    // A handler listed by two families (e.g. a plain load) keeps one entry.
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [](const auto& a, const auto& b) { return a.first == b.first; }),
-                  entries.end());
+    size_t size = 16;
+    while (size < 2 * entries.size()) size *= 2;
+    slots.assign(size, 0);
+    mask = size - 1;
+    // A handler listed by two families (e.g. a plain load) keeps its first entry.
+    for (size_t i = 0; i < entries.size(); ++i)
+      for (size_t s = hash(entries[i].first) & mask;; s = (s + 1) & mask) {
+        if (!slots[s]) {
+          slots[s] = static_cast<uint32_t>(i + 1);
+          break;
+        }
+        if (entries[slots[s] - 1].first == entries[i].first) break;
+      }
   }
   const V* find(Handler h) const {
-    auto it = std::lower_bound(entries.begin(), entries.end(), h,
-                               [](const auto& e, Handler x) { return std::less<>()(e.first, x); });
-    return it != entries.end() && it->first == h ? &it->second : nullptr;
+    for (size_t s = hash(h) & mask;; s = (s + 1) & mask) {
+      if (!slots[s]) return nullptr;
+      if (entries[slots[s] - 1].first == h) return &entries[slots[s] - 1].second;
+    }
   }
 };
 
