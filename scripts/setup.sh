@@ -32,3 +32,7 @@ scripts/build.sh build
 echo "--- demo: examples/demo.wat"
 build/wharf run --invoke fac examples/demo.wat 20
 build/wharf run --invoke sum_squares examples/demo.wat 1000
+echo "--- demo: an image (examples/hello.wat), in a store under build/demo-store"
+wat2wasm examples/hello.wat -o build/hello.wasm
+WHARF_STORE=build/demo-store build/wharf build -t hello build/hello.wasm
+WHARF_STORE=build/demo-store build/wharf run hello from an image
