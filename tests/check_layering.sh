@@ -16,7 +16,8 @@ allowed() {
     wasi) echo "common binary validate runtime interp engine wasi" ;;
     host) echo "common binary validate runtime interp engine text wasi host" ;;
     oci) echo "common oci" ;;
-    cli) echo "common binary validate runtime interp engine text wast wasi host oci cli" ;;
+    registry) echo "common oci registry" ;;
+    cli) echo "common binary validate runtime interp engine text wast wasi host oci registry cli" ;;
     *) echo "" ;;
   esac
 }
