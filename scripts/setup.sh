@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc \
   cmake ninja-build libgtest-dev libcli11-dev nlohmann-json3-dev clang-format-19 \
   wabt binaryen nodejs hyperfine git ca-certificates time python3 \
-  libarchive-dev libssl-dev skopeo"
+  libarchive-dev libssl-dev skopeo libcurl4-openssl-dev docker-registry apache2-utils openssl curl"
 
 missing=""
 for p in $PACKAGES; do

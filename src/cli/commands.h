@@ -29,6 +29,7 @@ struct RunCommand {
   bool envInherit = false;
   std::vector<std::string> tcpListen;
   host::Limits limits;
+  std::string pull = "missing";  // an image: missing | always | never (Docker's --pull)
 };
 int runCommand(const RunCommand& cmd);
 

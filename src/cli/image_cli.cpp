@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "cli/registry_cli.h"
 #include "oci/build.h"
 #include "oci/digest.h"
 #include "oci/media.h"
@@ -158,7 +159,7 @@ int removeImages() {
     // (with --force when there are several, as Docker asks).
     std::vector<std::string> names;
     auto ref = oci::parseReference(text);
-    if (ref && ref->digest.empty() && store->lookup(ref->str())) {
+    if (ref && store->lookup(ref->str())) {
       names.push_back(ref->str());
     } else {
       auto found = oci::findImage(*store, text);
@@ -316,8 +317,17 @@ std::optional<int> runImageCommands() {
 int runImage(const RunCommand& cmd) {
   auto store = openStore();
   if (!store) return reportError(store.error());
+  if (cmd.pull == "always")
+    if (auto pulled = pullForRun(*store, cmd.file); !pulled) return reportError(pulled.error());
   auto found = oci::findImage(*store, cmd.file);
-  if (!found) return reportError(found.error());
+  if (!found && cmd.pull == "never") return reportError(found.error());
+  if (!found) {
+    // Docker's `run`: an image the store lacks is pulled first.
+    auto pulled = pullForRun(*store, cmd.file);
+    if (!pulled) return reportError(found.error().message + "; pulling it failed: " + pulled.error().message);
+    found = oci::findImage(*store, cmd.file);
+    if (!found) return reportError(found.error());
+  }
   std::optional<std::vector<std::string>> imageArgs;
   if (!cmd.args.empty() || !cmd.invoke.empty()) imageArgs = cmd.args;
   auto run = oci::prepareRun(*store, *found, imageArgs);

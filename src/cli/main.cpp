@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/image_cli.h"
+#include "cli/registry_cli.h"
 
 using namespace wharf::cli;
 
@@ -107,6 +108,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)
       ->type_name("NAME[=VALUE]");
   runCmd->add_flag("--env-inherit", run.envInherit, "Give the guest the whole host environment");
+  runCmd
+      ->add_option("--pull", run.pull,
+                   "For an image: pull it when the store lacks it (missing), always, or never")
+      ->check(CLI::IsMember({"missing", "always", "never"}))
+      ->capture_default_str();
   runCmd->add_option("--tcplisten", run.tcpListen, "Grant a listening TCP socket on ADDR:PORT")
       ->allow_extra_args(false)
       ->type_name("ADDR:PORT");
@@ -173,6 +179,7 @@ int main(int argc, char** argv) {
   inspectCmd->add_option("FILE", file, "Module (.wasm binary or .wat text), or an image's name or ID")
       ->required();
   addImageCommands(app);
+  addRegistryCommands(app);
 
   WastCommand wast;
   CLI::App* wastCmd = app.add_subcommand("wast", "Run .wast spec test scripts");
@@ -212,6 +219,7 @@ int main(int argc, char** argv) {
     if (inspectCmd->parsed()) return inspectCommand(file);
     if (wastCmd->parsed()) return wastCommand(wast);
     if (auto status = runImageCommands()) return *status;
+    if (auto status = runRegistryCommands()) return *status;
   } catch (const std::bad_alloc&) {
     std::fflush(stdout);
     std::fputs("wharf: error: out of host memory\n", stderr);

@@ -119,8 +119,10 @@ std::string configPath() {
 }
 
 std::string normaliseRegistry(std::string_view t) {
-  if (t.starts_with("https://")) t.remove_prefix(8);
-  else if (t.starts_with("http://")) t.remove_prefix(7);
+  if (t.starts_with("https://"))
+    t.remove_prefix(8);
+  else if (t.starts_with("http://"))
+    t.remove_prefix(7);
   if (size_t slash = t.find('/'); slash != std::string_view::npos) t = t.substr(0, slash);
   std::string s(t);
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -258,7 +260,8 @@ Expected<Credentials> loadCredentials(std::string_view registry, const std::stri
   return Credentials{};
 }
 
-Expected<void> storeCredentials(std::string_view registry, const Credentials& creds, const std::string& path) {
+Expected<void> storeCredentials(std::string_view registry, const Credentials& creds,
+                                const std::string& path) {
   WHARF_TRY(cfg, readConfig(path));
   if (std::string helper = helperFor(cfg, registry); !helper.empty()) {
     nlohmann::json in = {

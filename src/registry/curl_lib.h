@@ -11,10 +11,11 @@
 
 namespace wharf::registry {
 
-#define WHARF_CURL_FUNCTIONS(X)                                                                  \
-  X(curl_global_init)                                                                            \
-  X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_cleanup) X(curl_easy_reset) \
-      X(curl_easy_getinfo) X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
+#define WHARF_CURL_FUNCTIONS(X)                                                                         \
+  X(curl_global_init)                                                                                   \
+  X(curl_easy_init)                                                                                     \
+  X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_cleanup) X(curl_easy_reset) X(curl_easy_getinfo) \
+      X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
 
 struct CurlLib {
 #define WHARF_CURL_POINTER(f) decltype(&::f) f;

@@ -1,6 +1,7 @@
 #include "registry/http.h"
 
 #include <arpa/inet.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -67,7 +68,8 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
   if (line.starts_with("HTTP/")) {
     t->resp->headers.clear();  // a new response (after a redirect or 100)
     size_t sp = line.find(' ');
-    t->resp->status = sp == std::string_view::npos ? 0 : std::atol(std::string(line.substr(sp + 1, 3)).c_str());
+    t->resp->status =
+        sp == std::string_view::npos ? 0 : std::atol(std::string(line.substr(sp + 1, 3)).c_str());
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
     std::string name(line.substr(0, colon));
     for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -167,6 +169,7 @@ Session::Attempt Session::perform(const HttpRequest& req, const std::vector<std:
   char errbuf[CURL_ERROR_SIZE] = "";
   Transfer t{&a.resp, &req};
   t.noBodySink = noBodySink;
+  if (req.progressStart) t.offset = req.progressStart();
   std::string u = url(req.path);
   L->curl_easy_setopt(h, CURLOPT_URL, u.c_str());
   L->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -206,7 +209,10 @@ Session::Attempt Session::perform(const HttpRequest& req, const std::vector<std:
   }
   curl_slist* headers = nullptr;
   headers = L->curl_slist_append(headers, "Expect:");
-  if (req.method != "GET" && req.method != "HEAD")
+  bool typed = false;
+  for (const std::string& s : req.headers)
+    typed |= s.size() > 13 && strncasecmp(s.c_str(), "content-type:", 13) == 0;
+  if (req.method != "GET" && req.method != "HEAD" && !typed)
     headers = L->curl_slist_append(headers, "Content-Type: application/octet-stream");
   if (!authHeader_.empty()) headers = L->curl_slist_append(headers, authHeader_.c_str());
   for (const std::string& s : req.headers) headers = L->curl_slist_append(headers, s.c_str());
@@ -222,7 +228,8 @@ Session::Attempt Session::perform(const HttpRequest& req, const std::vector<std:
   if (a.code != CURLE_OK) {
     long osErr = 0;
     L->curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &osErr);
-    if (osErr && (a.code == CURLE_COULDNT_CONNECT || a.code == CURLE_RECV_ERROR || a.code == CURLE_SEND_ERROR))
+    if (osErr &&
+        (a.code == CURLE_COULDNT_CONNECT || a.code == CURLE_RECV_ERROR || a.code == CURLE_SEND_ERROR))
       a.curlError = std::strerror(int(osErr));
     else
       a.curlError = *errbuf ? errbuf : L->curl_easy_strerror(a.code);
@@ -250,7 +257,7 @@ Expected<std::unique_ptr<Session>> Session::open(const std::string& registry, co
   Attempt a = s->perform(probe, {});
   // A plain-http server answers a TLS hello with garbage: where http is
   // allowed, that means "speak http".
-  if (httpAllowed && (a.code == CURLE_SSL_CONNECT_ERROR || a.code == CURLE_RECV_ERROR)) {
+  if (httpAllowed && a.code == CURLE_SSL_CONNECT_ERROR) {
     s->base_ = "http://" + host;
     a = s->perform(probe, {});
   }
@@ -279,7 +286,8 @@ Expected<bool> Session::authenticate(const HttpResponse& resp) {
   }
   if (ch->scheme != "bearer") return false;
   std::string scope = ch->params["scope"];
-  if (auto it = tokens_.find(scope); it != tokens_.end() && "Authorization: Bearer " + it->second != authHeader_) {
+  if (auto it = tokens_.find(scope);
+      it != tokens_.end() && "Authorization: Bearer " + it->second != authHeader_) {
     authHeader_ = "Authorization: Bearer " + it->second;
     return true;
   }
@@ -305,7 +313,8 @@ Expected<bool> Session::authenticate(const HttpResponse& resp) {
   tr.path = q;
   tr.maxBody = 1 << 20;
   std::string saved = authHeader_;
-  authHeader_ = creds_.empty() ? "" : "Authorization: Basic " + base64Encode(creds_.username + ":" + creds_.secret);
+  authHeader_ =
+      creds_.empty() ? "" : "Authorization: Basic " + base64Encode(creds_.username + ":" + creds_.secret);
   Attempt a = perform(tr, {});
   authHeader_ = saved;
   if (a.code != CURLE_OK) return makeError("token server " + realm + " unreachable: " + a.curlError);
@@ -313,8 +322,10 @@ Expected<bool> Session::authenticate(const HttpResponse& resp) {
   auto j = nlohmann::json::parse(a.resp.body, nullptr, false);
   std::string token;
   if (!j.is_discarded() && j.is_object()) {
-    if (j.contains("token") && j["token"].is_string()) token = j["token"];
-    else if (j.contains("access_token") && j["access_token"].is_string()) token = j["access_token"];
+    if (j.contains("token") && j["token"].is_string())
+      token = j["token"];
+    else if (j.contains("access_token") && j["access_token"].is_string())
+      token = j["access_token"];
   }
   if (token.empty()) return makeError("token server " + realm + " gave no token");
   tokens_[scope] = token;

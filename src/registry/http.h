@@ -41,6 +41,9 @@ struct HttpRequest {
   size_t maxBody = size_t{4} << 20;
   std::string progressLabel;  // non-empty: a progress bar
   int64_t progressTotal = 0;
+  // Bytes already there before an attempt (a resumed download's), so the
+  // bar starts where the blob stands.
+  std::function<int64_t()> progressStart;
 };
 
 struct HttpResponse {

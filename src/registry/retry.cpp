@@ -42,8 +42,7 @@ bool retryableCurlCode(int code) {
     case CURLE_HTTP2_STREAM:
     case CURLE_SSL_CONNECT_ERROR:  // a reset during the handshake
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

@@ -13,7 +13,9 @@ struct RetryPolicy {
 
   // Too many requests and server errors are worth another try; 501 (not
   // implemented) and 505 are answers, not hiccups.
-  static bool retryStatus(long status) { return status == 429 || (status >= 500 && status != 501 && status != 505); }
+  static bool retryStatus(long status) {
+    return status == 429 || (status >= 500 && status != 501 && status != 505);
+  }
   double delay(int retry, std::optional<double> retryAfter = std::nullopt) const;
 };
 
