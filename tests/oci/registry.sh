@@ -24,40 +24,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 export WHARF_STORE=$TMP/store WHARF_CONFIG=$TMP/config.json
 unset SSL_CERT_FILE
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  printf 'FAIL %s\n' "$*"
-}
-expect() {
-  name=$1 want=$2 re=$3
-  shift 4
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" = "$want" ] && { [ -z "$re" ] || grep -Eqz -- "$re" "$TMP/out"; }; then
-    pass
-  else
-    fail "$name: $* -> status $rc (want $want)"
-    sed 's/^/  stdout: /' "$TMP/out" | head -20
-    sed 's/^/  stderr: /' "$TMP/err" | head -20
-  fi
-}
-error() {
-  name=$1 re=$2
-  shift 3
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  lines=$(wc -l <"$TMP/err")
-  if [ "$rc" != 0 ] && [ "$lines" = 1 ] && grep -Eq -- "$re" "$TMP/err"; then
-    pass
-  else
-    fail "$name: $* -> status $rc, $lines stderr lines"
-    sed 's/^/  stdout: /' "$TMP/out" | head -5
-    sed 's/^/  stderr: /' "$TMP/err" | head -5
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 check() { # check NAME CMD...: the command succeeds
   name=$1
   shift
@@ -168,7 +135,7 @@ printf 'X' | dd of="$data" bs=1 seek=20 conv=notrunc 2>/dev/null
 check rmi3 "$WHARF" rmi $R1/demo/hello:v1 $R1/demo/hello@$mdigest $R1/other/hello:v1 $R1/sk/wasi:v1
 check prune3 "$WHARF" image prune
 
-error pull-tampered 'does not match its digest' -- "$WHARF" pull $R1/demo/hello:v1
+error pull-tampered 'does not match its digest' -- "$WHARF" pull -q $R1/demo/hello:v1
 [ -z "$(ls "$WHARF_STORE/blobs/sha256" | grep "$layer")" ] && pass || fail "tampered layer entered the store"
 expect images-after-tamper 0 '' -- "$WHARF" images
 cp "$TMP/layer.orig" "$data"
@@ -215,7 +182,7 @@ PIDS="$PIDS $!"
 for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PP/v2/ && break; sleep 0.05; done
 check rmi4 "$WHARF" rmi $R1/demo/hello:v1
 check prune4 "$WHARF" image prune
-error pull-truncated 'transfer closed|partial|bytes remaining' -- "$WHARF" pull --retries 2 127.0.0.1:$PP/demo/hello:v1
+error pull-truncated 'transfer closed|partial|bytes remaining' -- "$WHARF" pull -q --retries 2 127.0.0.1:$PP/demo/hello:v1
 expect images-after-truncation 0 '' -- "$WHARF" images
 grep -q demo/hello "$TMP/out" && fail "a truncated pull named the image" || pass
 ls "$WHARF_STORE/tmp" | grep -q "^partial-$layer$" && pass || { fail "no partial download kept for resumption"; ls -la "$WHARF_STORE/tmp"; cat "$TMP/err"; }
@@ -240,8 +207,8 @@ auth:
     path: $C/htpasswd" "--cacert $C/ca.pem" https
 R2=127.0.0.1:$P2
 check tag-tls "$WHARF" tag $R1/demo/hello:v1 $R2/secure/hello:v1
-error push-untrusted 'certificate|TLS' -- "$WHARF" push $R2/secure/hello:v1
-error push-no-creds 'unauthorized|authentication' -- "$WHARF" push --ca-file "$C/ca.pem" $R2/secure/hello:v1
+error push-untrusted 'certificate|TLS' -- "$WHARF" push -q $R2/secure/hello:v1
+error push-no-creds 'unauthorized|authentication' -- "$WHARF" push -q --ca-file "$C/ca.pem" $R2/secure/hello:v1
 error login-wrong 'unauthorized|authentication' -- "$WHARF" login --ca-file "$C/ca.pem" -u alice -p wrong $R2
 expect login 0 'Login Succeeded' -- "$WHARF" login --ca-file "$C/ca.pem" -u alice --password-stdin $R2 < <(echo s3cret)
 export SSL_CERT_FILE=$C/ca.pem
@@ -250,12 +217,12 @@ check rmi-tls "$WHARF" rmi $R2/secure/hello:v1
 expect run-tls 0 '^hello from wasm' -- "$WHARF" run $R2/secure/hello:v1
 check skopeo-tls skopeo copy --src-creds alice:s3cret --src-cert-dir "$C/none" docker://$R2/secure/hello:v1 oci:$TMP/layout2:x
 expect logout 0 'Removing login credentials' -- "$WHARF" logout $R2
-error pull-after-logout 'unauthorized|authentication' -- "$WHARF" pull $R2/secure/hello:v1
+error pull-after-logout 'unauthorized|authentication' -- "$WHARF" pull -q $R2/secure/hello:v1
 unset SSL_CERT_FILE
 
 # ---- bad input
-error unreachable 'unreachable' -- "$WHARF" pull 127.0.0.1:1/x/y:z
-error unknown-tag 'not found|manifest unknown' -- "$WHARF" pull $R1/demo/hello:nosuchtag
+error unreachable 'unreachable' -- "$WHARF" pull -q 127.0.0.1:1/x/y:z
+error unknown-tag 'not found|manifest unknown' -- "$WHARF" pull -q $R1/demo/hello:nosuchtag
 error bad-ref 'invalid|reference' -- "$WHARF" pull 'UPPER/Case::x'
 error push-unknown 'no such image' -- "$WHARF" push nosuch:v1
 for v in pull push login logout; do expect help-$v 0 "Usage: wharf $v" -- "$WHARF" $v --help; done
